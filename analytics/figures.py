@@ -1,0 +1,77 @@
+"""Plotly figures as pure functions of a frame: ``f(cells, options) -> Figure``.
+
+Every figure carries its own title with what it shows, the pay basis, the unit and n, so a
+screenshot of it is never ambiguous.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics import fmt
+from analytics.i18n import t
+
+BAND = "#2a6fdb"
+WHISKER = "#9bb7e8"
+MEDIAN = "#0b2a5b"
+MUTED = "#9a9a9a"
+
+
+def _hover(row: pd.Series, lang: str) -> str:
+    parts = [f"<b>{row['label']}</b>", f"n = {fmt.number(row['n'], lang)}"]
+    for p in ("p10", "p25", "p50", "p75", "p90"):
+        if not _missing(row.get(p)):
+            parts.append(f"P{p[1:]}: {fmt.money(row[p], lang)}")
+    if not _missing(row.get("p50_ci_low")):
+        parts.append(f"{t('ci50', lang)}: {fmt.money(row['p50_ci_low'], lang)} – {fmt.money(row['p50_ci_high'], lang)}")
+    return "<br>".join(parts)
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def bands_figure(cells: pd.DataFrame, label_col: str, basis: str, lang: str = "ru",
+                 title: str | None = None) -> go.Figure:
+    """Horizontal percentile bands: P10–P90 whisker, P25–P75 box, median dot, n in the label.
+
+    ``cells`` is ``ranges.estimate_cells`` output plus a display column ``label_col``. Cells whose
+    percentiles are hidden (too few vacancies) get a grey note instead of a misleading bar.
+    """
+    basis_text = t(f"basis_{basis}", lang)
+    df = cells.copy()
+    df["label"] = df[label_col].astype(str) + "  (n = " + df["n"].map(lambda v: fmt.number(v, lang)) + ")"
+    df = df.iloc[::-1]  # plotly draws the first category at the bottom
+    shown = df[df["p50"].notna()]
+    hidden = df[df["p50"].isna()]
+    hover = shown.apply(_hover, axis=1, lang=lang) if len(shown) else []
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        y=shown["label"], x=(shown["p90"] - shown["p10"]), base=shown["p10"], orientation="h",
+        marker_color=WHISKER, width=0.12, name="P10–P90", hoverinfo="skip"))
+    fig.add_trace(go.Bar(
+        y=shown["label"], x=(shown["p75"] - shown["p25"]), base=shown["p25"], orientation="h",
+        marker_color=BAND, width=0.5, name="P25–P75", hovertext=hover, hoverinfo="text"))
+    fig.add_trace(go.Scatter(
+        y=shown["label"], x=shown["p50"], mode="markers", name=t("median", lang),
+        marker={"color": MEDIAN, "size": 11, "symbol": "line-ns-open", "line": {"width": 3}},
+        error_x={"type": "data", "symmetric": False, "array": shown["p50_ci_high"] - shown["p50"],
+                 "arrayminus": shown["p50"] - shown["p50_ci_low"], "color": MEDIAN, "thickness": 1, "width": 4},
+        hovertext=hover, hoverinfo="text"))
+    if len(hidden):
+        fig.add_trace(go.Scatter(
+            y=hidden["label"], x=[0] * len(hidden), mode="text", showlegend=False, hoverinfo="skip",
+            text=[t("not_enough", lang, n=int(n)) for n in hidden["n"]], textposition="middle right",
+            textfont={"color": MUTED}))
+    n_total = int(cells["n"].sum())
+    fig.update_layout(
+        title=title or t("bands_title", lang, basis=basis_text, n=fmt.number(n_total, lang)),
+        barmode="overlay", height=max(320, 34 * len(df) + 140), margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        legend={"orientation": "h", "y": -0.12}, separators=", " if lang == "ru" else ".,",
+        xaxis={"title": t("unit_axis", lang, basis=basis_text), "tickformat": ",.0f", "rangemode": "tozero"},
+        yaxis={"automargin": True},
+    )
+    return fig

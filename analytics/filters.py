@@ -1,0 +1,71 @@
+"""The shared filters every page reads, and their translation into bound SQL.
+
+Filters are a frozen dataclass of tuples, so they are hashable and can key ``st.cache_data``.
+SQL fragments come from this fixed table; user values only ever travel as bound parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+BASES = ("net", "gross")
+
+
+@dataclass(frozen=True)
+class Filters:
+    professions: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()  # ISO 3166-2 codes
+    federal_districts: tuple[str, ...] = ()
+    experience: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    title: str = ""  # case-insensitive substring of the title
+    basis: str = "net"  # net (on hand) or gross (before NDFL)
+
+    def with_(self, **changes) -> Filters:
+        return replace(self, **changes)
+
+
+_LIST_FILTERS = {
+    "professions": "profession",
+    "levels": "level",
+    "regions": "region_iso",
+    "federal_districts": "federal_district",
+    "experience": "experience",
+    "sources": "source",
+}
+
+
+def where(filters: Filters, *, usable_only: bool = True) -> tuple[str, list]:
+    """``WHERE …`` text and its parameters; ``usable_only`` leaves out flagged rows."""
+    clauses: list[str] = []
+    params: list = []
+    if usable_only:
+        clauses.append("len(flags) = 0")
+    for attr, column in _LIST_FILTERS.items():
+        values = getattr(filters, attr)
+        if values:
+            clauses.append(f"list_contains(?, {column})")
+            params.append(list(values))
+    if filters.title.strip():
+        clauses.append("title ILIKE ?")
+        params.append("%" + filters.title.strip().replace("%", r"\%").replace("_", r"\_") + "%")
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def pay_columns(basis: str) -> tuple[str, str]:
+    """The bound columns of a basis; anything but 'gross' reads on-hand pay."""
+    return ("pay_from_gross_rub", "pay_to_gross_rub") if basis == "gross" else ("pay_from_net_rub", "pay_to_net_rub")
+
+
+# Grouping keys a page may ask for: name → SQL expression (fixed list, never user text).
+GROUPS: dict[str, str] = {
+    "region": "region",
+    "federal_district": "federal_district",
+    "level": "level",
+    "profession": "profession",
+    "experience": "experience",
+    "city": "city",
+    "month": "CAST(date_trunc('month', published_at) AS DATE)",
+    "source": "source",
+}

@@ -1,0 +1,100 @@
+"""UI text in Russian (default) and English. Keys are stable; pages never hard-code a sentence."""
+
+from __future__ import annotations
+
+LANGS = ("ru", "en")
+
+_TEXT: dict[str, dict[str, str]] = {
+    "app_title": {"ru": "Вилка — зарплаты и рынок вакансий", "en": "Vilka — salaries and the job market"},
+    "language": {"ru": "Язык", "en": "Language"},
+    "filters": {"ru": "Фильтры", "en": "Filters"},
+    "profession": {"ru": "Профессия", "en": "Profession"},
+    "level": {"ru": "Уровень", "en": "Level"},
+    "region": {"ru": "Регион", "en": "Region"},
+    "experience": {"ru": "Требуемый опыт", "en": "Experience asked"},
+    "title_contains": {"ru": "Название вакансии содержит", "en": "Title contains"},
+    "basis": {"ru": "Зарплата", "en": "Pay"},
+    "basis_net": {"ru": "на руки (net)", "en": "on hand (net)"},
+    "basis_gross": {"ru": "до вычета НДФЛ (gross)", "en": "before tax (gross)"},
+    "all": {"ru": "все", "en": "all"},
+    "page_pay_ranges": {"ru": "Вилки зарплат", "en": "Pay ranges"},
+    "group_by": {"ru": "Группировать по", "en": "Group by"},
+    "by_region": {"ru": "региону", "en": "region"},
+    "by_level": {"ru": "уровню", "en": "level"},
+    "by_experience": {"ru": "опыту", "en": "experience"},
+    "by_profession": {"ru": "профессии", "en": "profession"},
+    "by_federal_district": {"ru": "федеральному округу", "en": "federal district"},
+    "bands_title": {
+        "ru": "Предлагаемая зарплата, {basis}, ₽/мес.: P10–P90, P25–P75 и медиана (n = {n})",
+        "en": "Offered pay, {basis}, ₽/month: P10–P90, P25–P75 and median (n = {n})",
+    },
+    "unit_axis": {"ru": "₽ в месяц, {basis}", "en": "₽ per month, {basis}"},
+    "median": {"ru": "медиана", "en": "median"},
+    "vacancies_n": {"ru": "вакансий", "en": "vacancies"},
+    "data_dates": {
+        "ru": "Данные: вакансии, опубликованные {start} … {end}; {n} вакансий с зарплатой в выборке.",
+        "en": "Data: vacancies published {start} … {end}; {n} vacancies with pay in the selection.",
+    },
+    "no_data": {
+        "ru": "Нет вакансий с зарплатой для этих фильтров. Ослабьте фильтры в боковой панели.",
+        "en": "No vacancies with pay match these filters. Loosen the filters in the sidebar.",
+    },
+    "no_warehouse": {
+        "ru": "Хранилище данных не найдено. Запустите `make run` или `python -m pipelines load-snapshot`.",
+        "en": "No data warehouse found. Run `make run` or `python -m pipelines load-snapshot`.",
+    },
+    "method_note": {
+        "ru": "Как считаем: вилка вакансии — интервал, а не точка. {method}",
+        "en": "How this is computed: a vacancy gives an interval, not a point. {method}",
+    },
+    "hidden_note": {
+        "ru": "P10/P90 скрыты при n < 10, всё скрыто при n < 5.",
+        "en": "P10/P90 are hidden under n = 10, everything under n = 5.",
+    },
+    "table": {"ru": "Таблица", "en": "Table"},
+    "download_csv": {"ru": "Скачать CSV", "en": "Download CSV"},
+    "n": {"ru": "n", "en": "n"},
+    "ci50": {"ru": "95% ДИ медианы", "en": "95% CI of median"},
+    "not_enough": {"ru": "мало вакансий (n = {n})", "en": "not enough vacancies (n = {n})"},
+    "unknown": {"ru": "не указано", "en": "not stated"},
+    "sources_caption": {
+        "ru": "Источник: hh.ru API (вакансии работодателей). Встроенный набор — реальные выгрузки 2021–2025 гг.",
+        "en": "Source: hh.ru API (employers' vacancies). The embedded set holds real 2021–2025 extracts.",
+    },
+}
+
+LEVEL_NAMES = {
+    "intern": {"ru": "стажёр", "en": "intern"},
+    "junior": {"ru": "младший", "en": "junior"},
+    "middle": {"ru": "специалист", "en": "middle"},
+    "senior": {"ru": "старший", "en": "senior"},
+    "lead": {"ru": "ведущий / тимлид", "en": "lead"},
+    "head": {"ru": "руководитель", "en": "head"},
+    "director": {"ru": "директор", "en": "director"},
+}
+
+EXPERIENCE_NAMES = {
+    "noExperience": {"ru": "без опыта", "en": "no experience"},
+    "between1And3": {"ru": "1–3 года", "en": "1–3 years"},
+    "between3And6": {"ru": "3–6 лет", "en": "3–6 years"},
+    "moreThan6": {"ru": "более 6 лет", "en": "over 6 years"},
+}
+
+
+def t(key: str, lang: str = "ru", **kw: object) -> str:
+    """The text of ``key`` in ``lang`` (Russian when the language is unknown), formatted with ``kw``."""
+    entry = _TEXT[key]
+    text = entry.get(lang, entry["ru"])
+    return text.format(**kw) if kw else text
+
+
+def level_name(level: str | None, lang: str = "ru") -> str:
+    if not level:
+        return t("unknown", lang)
+    return LEVEL_NAMES.get(level, {}).get(lang, level)
+
+
+def experience_name(exp: str | None, lang: str = "ru") -> str:
+    if not exp:
+        return t("unknown", lang)
+    return EXPERIENCE_NAMES.get(exp, {}).get(lang, exp)

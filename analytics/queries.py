@@ -1,0 +1,115 @@
+"""SQL over the warehouse for the pages: aggregation in DuckDB, bound parameters, cached.
+
+Every public function takes ``wh`` = (warehouse path, modification time) first: the mtime makes
+the cache forget results as soon as a load changes the file. Connections are opened read-only per
+call and closed, so the app never holds the write lock the pipeline needs.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from analytics import ranges
+from analytics.filters import GROUPS, Filters, pay_columns, where
+from pipelines.config import warehouse_path
+
+WH = tuple[str, float]
+_TTL = 3600
+
+
+def warehouse_key(path: str | os.PathLike[str] | None = None) -> WH | None:
+    """(path, mtime) of the warehouse, or None when there is none yet."""
+    p = warehouse_path(path)
+    try:
+        return str(p), p.stat().st_mtime
+    except FileNotFoundError:
+        return None
+
+
+@contextmanager
+def _con(wh: WH):
+    con = duckdb.connect(wh[0], read_only=True)
+    try:
+        con.execute("SET memory_limit = '512MB'")
+        con.execute("SET threads = 2")
+        yield con
+    finally:
+        con.close()
+
+
+def _df(wh: WH, sql: str, params: list | None = None) -> pd.DataFrame:
+    with _con(wh) as con:
+        return con.execute(sql, params or []).df()
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def overview(wh: WH) -> dict:
+    """Totals and dates of the whole warehouse, for captions and the Data page."""
+    row = _df(wh, """
+        SELECT count(*) AS rows, count(*) FILTER (WHERE len(flags) = 0) AS usable,
+               min(published_at) AS first, max(published_at) AS last
+        FROM vacancies""").iloc[0]
+    return {k: (None if pd.isna(v) else v) for k, v in row.items()}
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def options(wh: WH) -> dict[str, pd.DataFrame]:
+    """The values the sidebar offers, each with its count of usable vacancies, most common first."""
+    out = {}
+    for name, col in (("profession", "profession"), ("level", "level"), ("experience", "experience"),
+                      ("source", "source")):
+        out[name] = _df(wh, f"""SELECT {col} AS value, count(*) AS n FROM vacancies
+                               WHERE len(flags) = 0 AND {col} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC""")
+    out["region"] = _df(wh, """SELECT region_iso AS value, any_value(region) AS name, count(*) AS n
+                              FROM vacancies WHERE len(flags) = 0 AND region_iso IS NOT NULL
+                              GROUP BY 1 ORDER BY 3 DESC""")
+    return out
+
+
+def _cell_rows(wh: WH, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
+    lo, hi = pay_columns(filters.basis)
+    clause, params = where(filters)
+    keys = ", ".join(f"{GROUPS[b]} AS {b}" for b in by)
+    return _df(wh, f"SELECT {keys}{',' if keys else ''} {lo} AS lo, {hi} AS hi FROM vacancies {clause}",
+               params)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def pay_bands(wh: WH, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
+    """Percentile bands of offered monthly pay per cell (``by`` from ``filters.GROUPS``).
+
+    Only the two bound columns of the filtered, usable rows leave DuckDB; the interval-aware
+    estimate (analytics.ranges) runs per cell on those.
+    """
+    unknown = [b for b in by if b not in GROUPS]
+    if unknown:
+        raise ValueError(f"cannot group by {unknown}; choose from {sorted(GROUPS)}")
+    rows = _cell_rows(wh, filters, by)
+    if rows.empty:
+        return rows
+    key = list(by) if by else ["_all"]
+    if not by:
+        rows["_all"] = "all"
+    for b in key:
+        rows[b] = rows[b].astype(object).where(rows[b].notna(), "—")
+    cells = ranges.estimate_cells(rows, by=key, lo="lo", hi="hi")
+    return cells.sort_values("p50", ascending=False, na_position="last").reset_index(drop=True)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def selection_dates(wh: WH, filters: Filters) -> dict:
+    """n and publication date range of the usable rows behind a selection."""
+    clause, params = where(filters)
+    row = _df(wh, f"SELECT count(*) AS n, min(published_at) AS first, max(published_at) AS last "
+                  f"FROM vacancies {clause}", params).iloc[0]
+    return {k: (None if pd.isna(v) else v) for k, v in row.items()}
+
+
+def warehouse_exists(path: str | os.PathLike[str] | None = None) -> bool:
+    return Path(warehouse_path(path)).exists()

@@ -1,0 +1,28 @@
+"""vilka: the frame. Page config, navigation, the shared sidebar and the language switch."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from analytics import queries
+from analytics.i18n import t
+from ui import sidebar
+
+HERE = Path(__file__).parent
+
+st.set_page_config(page_title="Вилка · Vilka", page_icon="💼", layout="wide")
+lang = sidebar.language()
+
+wh = queries.warehouse_key()
+if wh is None:
+    st.error(t("no_warehouse", lang))
+    st.stop()
+
+st.session_state["wh"] = wh
+st.session_state["filters"] = sidebar.filters(wh, lang)
+
+nav = st.navigation([
+    st.Page(HERE / "pages" / "pay_ranges.py", title=t("page_pay_ranges", lang), icon="📊",
+            url_path="pay-ranges", default=True),
+])
+nav.run()
