@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics import queries
 from analytics.i18n import t
-from ui import sidebar
+from ui import nav, sidebar
 
 HERE = Path(__file__).parent
 
@@ -21,8 +21,7 @@ if wh is None:
 st.session_state["wh"] = wh
 st.session_state["filters"] = sidebar.filters(wh, lang)
 
-nav = st.navigation([
-    st.Page(HERE / "pages" / "pay_ranges.py", title=t("page_pay_ranges", lang), icon="📊",
-            url_path="pay-ranges", default=True),
-])
-nav.run()
+pages = [st.Page(path, title=t(f"page_{stem}", lang), icon=icon, url_path=stem.replace("_", "-"),
+                 default=(i == 0))
+         for i, (path, stem, icon) in enumerate(nav.available(HERE / "pages"))]
+st.navigation(pages).run()

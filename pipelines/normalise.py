@@ -57,6 +57,9 @@ def normalise(raw: pd.DataFrame, *, rates: dict[str, float] | None = None,
               loaded_at: datetime | None = None) -> pd.DataFrame:
     """Canonical vacancy frame: roubles per month on both bases, region, profession, level, flags.
 
+    ``raw`` has ``flatten.RAW_COLUMNS``; a source that knows the federal subject but no hh area
+    may add a ``region_iso`` column (ISO 3166-2), used where the area does not resolve.
+
     ``rates`` are hh ``/dictionaries`` rates (units of currency per rouble); the shipped copy is the
     offline fallback. A vacancy whose ``gross`` is unknown is taken as quoted on hand, as most
     Russian vacancies are; the ``gross`` column keeps the unknown so a user can tell.
@@ -85,6 +88,14 @@ def normalise(raw: pd.DataFrame, *, rates: dict[str, float] | None = None,
     areas = reference.area_lookup().set_index("area_id")
     for col in ("country", "region_iso", "region", "federal_district"):
         out[col] = out["area_id"].map(areas[col])
+    if "region_iso" in df.columns:  # sources that name the subject directly (Работа России)
+        regs = reference.regions().set_index("iso")
+        given = df["region_iso"].where(df["region_iso"].isin(regs.index))
+        out["region_iso"] = out["region_iso"].fillna(given)
+        known = out["region_iso"].notna() & out["region"].isna()
+        out.loc[known, "region"] = out.loc[known, "region_iso"].map(regs["name_ru"])
+        out.loc[known, "federal_district"] = out.loc[known, "region_iso"].map(regs["federal_district"])
+        out.loc[known, "country"] = "Россия"
 
     # Money: published currency → roubles; monthly only; gross and net through the year's NDFL.
     currency = out["currency"].fillna("RUR")

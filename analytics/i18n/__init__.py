@@ -1,6 +1,15 @@
-"""UI text in Russian (default) and English. Keys are stable; pages never hard-code a sentence."""
+"""UI text in Russian (default) and English. Keys are stable; pages never hard-code a sentence.
+
+Shared text lives here; each page keeps its own in a module of this package (``TEXT = {key:
+{"ru": ..., "en": ...}}``), found automatically, so pages can grow without editing one big file.
+A key defined twice is an error, found at first use.
+"""
 
 from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
 
 LANGS = ("ru", "en")
 
@@ -81,9 +90,21 @@ EXPERIENCE_NAMES = {
 }
 
 
+@cache
+def _all_text() -> dict[str, dict[str, str]]:
+    merged = dict(_TEXT)
+    for mod in pkgutil.iter_modules(__path__):
+        extra = importlib.import_module(f"{__name__}.{mod.name}").TEXT
+        clash = merged.keys() & extra.keys()
+        if clash:
+            raise KeyError(f"UI text keys defined twice ({mod.name}): {sorted(clash)}")
+        merged.update(extra)
+    return merged
+
+
 def t(key: str, lang: str = "ru", **kw: object) -> str:
     """The text of ``key`` in ``lang`` (Russian when the language is unknown), formatted with ``kw``."""
-    entry = _TEXT[key]
+    entry = _all_text()[key]
     text = entry.get(lang, entry["ru"])
     return text.format(**kw) if kw else text
 
