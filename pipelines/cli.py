@@ -8,104 +8,27 @@ Each command prints a one-line summary and exits 0, or prints one line saying wh
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-import time
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
-
-from pipelines import config, warehouse
-from pipelines.flatten import merge_details, search_pages_frame, vacancy_details_frame
-from pipelines.normalise import dictionary_rates, normalise
-
-
-class CommandFailed(Exception):
-    """A failure the user can act on; its message is the one line the CLI prints."""
-
-
-def _rates(raw_root: Path) -> dict[str, float] | None:
-    """Rates from the newest fetched ``/dictionaries``; None → the shipped copy."""
-    stored = sorted((raw_root / "hh" / "dictionaries").glob("*.json"))
-    return dictionary_rates(stored[-1]) if stored else None
-
-
-def load_snapshot(wh: Path) -> warehouse.LoadResult:
-    """The embedded default dataset through the normaliser into the warehouse."""
-    if not config.SNAPSHOT_FILE.exists():
-        raise CommandFailed(f"embedded snapshot missing: {config.SNAPSHOT_FILE}")
-    raw = pd.read_parquet(config.SNAPSHOT_FILE)
-    frame = normalise(raw)
-    con = warehouse.connect(wh)
-    try:
-        return warehouse.load(con, frame, source="snapshot", note=config.SNAPSHOT_FILE.name)
-    finally:
-        con.close()
-
-
-def _hh_raw_frame(pages: Sequence[Path], details: Sequence[Path]) -> pd.DataFrame:
-    try:
-        return merge_details(search_pages_frame(pages), vacancy_details_frame(details))
-    except ValueError as exc:
-        raise CommandFailed(str(exc)) from exc
+from pipelines import config, jobs, warehouse
 
 
 def cmd_load_snapshot(args: argparse.Namespace) -> str:
-    r = load_snapshot(args.warehouse)
+    r = jobs.load_snapshot(args.warehouse)
     return (f"snapshot loaded: {r.rows_in} rows in, {r.rows_new} new, {r.rows_replaced} replaced, "
             f"{r.duplicates_in_batch} duplicates collapsed; warehouse holds {r.total_rows} rows")
 
 
 def cmd_rebuild(args: argparse.Namespace) -> str:
-    """A fresh warehouse from the snapshot plus every raw page kept under data/raw, swapped in
-    only when complete, so a failed rebuild leaves the old warehouse untouched."""
-    from pipelines.harvest import iter_raw_details, iter_raw_search_pages
-
-    raw_root = config.raw_dir()
-    target = Path(args.warehouse)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".rebuild-", suffix=".duckdb", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    try:
-        load_snapshot(tmp)
-        pages, details = list(iter_raw_search_pages(raw_root)), list(iter_raw_details(raw_root))
-        loaded = 0
-        if pages or details:
-            frame = normalise(_hh_raw_frame(pages, details), rates=_rates(raw_root))
-            con = warehouse.connect(tmp)
-            try:
-                loaded = warehouse.load(con, frame, source="hh", note=f"rebuild from {raw_root}").rows_in
-            finally:
-                con.close()
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
-    con = warehouse.connect(target, read_only=True)
-    total = con.execute("SELECT count(*) FROM vacancies").fetchone()[0]
-    con.close()
-    return (f"rebuilt {target}: snapshot + {len(pages)} raw search pages and {len(details)} details "
-            f"({loaded} rows); {total} rows")
+    return jobs.rebuild(Path(args.warehouse))
 
 
 def cmd_fetch_hh(args: argparse.Namespace) -> str:
     from tqdm import tqdm
 
-    from pipelines.harvest import SearchQuery, harvest
-    from pipelines.sources import hh
-
-    raw_root = config.raw_dir()
-    # The window is pinned to the hour: a killed run restarted within the hour resumes the same
-    # query (same raw folder, pages on disk reused); a later run asks hh.ru for what is new.
-    window_end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    query = SearchQuery(text=args.text, areas=tuple(args.area or ()), roles=tuple(args.role or ()),
-                        date_from=args.since or window_end - timedelta(days=30), date_to=window_end)
-    started = time.monotonic()
     bar = tqdm(desc="hh.ru pages", unit="page", disable=not sys.stderr.isatty())
 
     def progress(done: int, total: int) -> None:
@@ -114,34 +37,18 @@ def cmd_fetch_hh(args: argparse.Namespace) -> str:
         bar.refresh()
 
     try:
-        with hh.HHClient() as client:
-            try:
-                payload, body = client.dictionaries()
-                dest = raw_root / "hh" / "dictionaries" / f"{datetime.now(UTC):%Y-%m-%d}.json"
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(body)
-            except hh.HHError:
-                pass  # the shipped dictionaries are the fallback; the search itself reports errors
-            result = harvest(client, query, raw_root, details=args.details, progress=progress)
-    except hh.HHError as exc:
-        raise CommandFailed(str(exc)) from exc
+        summary = jobs.fetch_hh(args.warehouse, args.text, args.area or (), args.role or (),
+                                args.since, args.details, progress)
     finally:
         bar.close()
-    frame = normalise(_hh_raw_frame(result.pages, result.details), rates=_rates(raw_root))
-    con = warehouse.connect(args.warehouse)
-    try:
-        r = warehouse.load(con, frame, source="hh", note=f"fetch-hh text={args.text!r}")
-    finally:
-        con.close()
-    return (f"hh.ru: {result.pages_fetched} pages fetched, {result.pages_reused} reused, "
-            f"{len(result.details)} details; {r.rows_in} rows in, {r.rows_new} new, "
-            f"{r.rows_replaced} updated; warehouse holds {r.total_rows} rows "
-            f"({time.monotonic() - started:.1f} s)")
+    for w in summary.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    return summary.line()
 
 
 def cmd_status(args: argparse.Namespace) -> str:
     if not Path(args.warehouse).exists():
-        raise CommandFailed(f"no warehouse at {args.warehouse}: run `python -m pipelines load-snapshot`")
+        raise jobs.JobFailed(f"no warehouse at {args.warehouse}: run `python -m pipelines load-snapshot`")
     con = warehouse.connect(args.warehouse, read_only=True)
     try:
         if args.json:
@@ -166,7 +73,7 @@ def cmd_classify(args: argparse.Namespace) -> str:
 
     rc = classify_cli((line.rstrip("\n") for line in sys.stdin), sys.stdout, args.json)
     if rc:
-        raise CommandFailed("classification failed")
+        raise jobs.JobFailed("classification failed")
     return ""
 
 
@@ -210,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.warehouse = config.warehouse_path(args.warehouse)
     try:
         out = args.func(args)
-    except CommandFailed as exc:
+    except jobs.JobFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (OSError, ValueError) as exc:

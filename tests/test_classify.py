@@ -165,7 +165,12 @@ def test_level_from_title(title: str, level: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("experience", "level"),
-    [("noExperience", "junior"), ("between1And3", "middle"), ("between3And6", "senior"), ("moreThan6", "senior")],
+    [
+        ("noExperience", "junior"),
+        ("between1And3", "middle"),
+        ("between3And6", "senior"),
+        ("moreThan6", "senior"),
+    ],
 )
 def test_experience_fallback(experience: str, level: str) -> None:
     row = one("Аккаунт-менеджер", experience=experience)
@@ -183,7 +188,9 @@ def test_title_beats_experience_and_unknown_experience_is_none() -> None:
 
 
 def test_roles_rescue_unrecognised_titles_only() -> None:
-    titles = pd.Series(["Специалист", "Специалист", "Бухгалтер", "Специалист", "Специалист"], index=[5, 6, 7, 8, 9])
+    titles = pd.Series(
+        ["Специалист", "Специалист", "Бухгалтер", "Специалист", "Специалист"], index=[5, 6, 7, 8, 9]
+    )
     roles = pd.Series([["18"], ["40", "96"], ["96"], None, []], index=titles.index, dtype=object)
     out = classify(titles, roles=roles)
     assert list(out.index) == [5, 6, 7, 8, 9]
@@ -201,7 +208,9 @@ def test_roles_pick_best_priority_profession() -> None:
 
 def test_output_shape_and_index() -> None:
     titles = pd.Series(["Аккаунт-менеджер", None, "Аккаунт-менеджер", "Бухгалтер"], index=list("abcd"))
-    out = classify(titles, experience=pd.Series(["between1And3", "noExperience", None, "moreThan6"], index=list("abcd")))
+    out = classify(
+        titles, experience=pd.Series(["between1And3", "noExperience", None, "moreThan6"], index=list("abcd"))
+    )
     assert list(out.columns) == ["profession", "level", "level_rule", "profession_rule"]
     assert list(out.index) == list("abcd")
     assert list(out["level"]) == ["middle", "junior", None, "senior"]
@@ -269,10 +278,19 @@ def test_custom_reference_dir(tmp_path: Path) -> None:
         ),
         ("professions:\n  x: {ru: X, en: X, priority: 1, patterns: []}\n", "profession 'x': no patterns"),
         ("professions:\n  x: {ru: X, en: X, patterns: ['a']}\n", "profession 'x': 'priority'"),
-        ("professions:\n  x: {en: X, priority: 1, patterns: ['a']}\n", "profession 'x': missing display name 'ru'"),
-        ("professions:\n  x: {ru: X, en: X, priority: 1, patern: ['a']}\n", r"profession 'x': unknown keys \['patern'\]"),
+        (
+            "professions:\n  x: {en: X, priority: 1, patterns: ['a']}\n",
+            "profession 'x': missing display name 'ru'",
+        ),
+        (
+            "professions:\n  x: {ru: X, en: X, priority: 1, patern: ['a']}\n",
+            r"profession 'x': unknown keys \['patern'\]",
+        ),
         ("professions:\n  other: {ru: X, en: X, priority: 1, patterns: ['a']}\n", "built-in fallback"),
-        ("professions:\n  x: {ru: X, en: X, priority: 1, patterns: ['a'], exclude: ['[']}\n", "exclude '\\['"),
+        (
+            "professions:\n  x: {ru: X, en: X, priority: 1, patterns: ['a'], exclude: ['[']}\n",
+            "exclude '\\['",
+        ),
     ],
 )
 def test_bad_professions_yaml(tmp_path: Path, professions: str, message: str) -> None:
@@ -382,7 +400,9 @@ def test_labelled_set() -> None:
 
     print()
     print(table.to_string(float_format=lambda v: f"{v:.2f}"))
-    print(f"\nmacro over {len(big)} professions with n>={MIN_SUPPORT}: precision {macro_p:.3f}, recall {macro_r:.3f}")
+    print(
+        f"\nmacro over {len(big)} professions with n>={MIN_SUPPORT}: precision {macro_p:.3f}, recall {macro_r:.3f}"
+    )
     print(f"level accuracy {level_acc:.3f} on {len(data)} titles")
     wrong = data.assign(pred=pred, pred_level=level_pred)[(truth != pred) | ~level_ok]
     print(f"\n{len(wrong)} disagreements:\n{wrong.to_string()}")

@@ -1,0 +1,138 @@
+"""The pipeline's jobs as functions: what the CLI commands and the Data page's refresh button run.
+
+Each job ends with the warehouse either fully updated or untouched, and returns a small summary;
+failures the user can act on are raised as ``JobFailed`` with a one-line message.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines import config, warehouse
+from pipelines.flatten import merge_details, search_pages_frame, vacancy_details_frame
+from pipelines.normalise import dictionary_rates, normalise
+
+Progress = Callable[[int, int], None]
+
+
+class JobFailed(Exception):
+    """A failure the user can act on; its message is one plain line."""
+
+
+def _rates(raw_root: Path) -> dict[str, float] | None:
+    """Rates from the newest fetched ``/dictionaries``; None → the shipped copy."""
+    stored = sorted((raw_root / "hh" / "dictionaries").glob("*.json"))
+    return dictionary_rates(stored[-1]) if stored else None
+
+
+def hh_raw_frame(pages: Sequence[Path], details: Sequence[Path]) -> pd.DataFrame:
+    try:
+        return merge_details(search_pages_frame(pages), vacancy_details_frame(details))
+    except ValueError as exc:
+        raise JobFailed(str(exc)) from exc
+
+
+def _load(wh: Path, frame: pd.DataFrame, source: str, note: str) -> warehouse.LoadResult:
+    con = warehouse.connect(wh)
+    try:
+        return warehouse.load(con, frame, source=source, note=note)
+    finally:
+        con.close()
+
+
+def load_snapshot(wh: Path) -> warehouse.LoadResult:
+    """The embedded default dataset through the normaliser into the warehouse."""
+    if not config.SNAPSHOT_FILE.exists():
+        raise JobFailed(f"embedded snapshot missing: {config.SNAPSHOT_FILE}")
+    frame = normalise(pd.read_parquet(config.SNAPSHOT_FILE))
+    return _load(wh, frame, "snapshot", config.SNAPSHOT_FILE.name)
+
+
+@dataclass(frozen=True)
+class FetchSummary:
+    pages_fetched: int
+    pages_reused: int
+    details: int
+    rows_in: int
+    rows_new: int
+    rows_replaced: int
+    total_rows: int
+    seconds: float
+    warnings: tuple[str, ...]
+
+    def line(self) -> str:
+        return (f"hh.ru: {self.pages_fetched} pages fetched, {self.pages_reused} reused, "
+                f"{self.details} details; {self.rows_in} rows in, {self.rows_new} new, "
+                f"{self.rows_replaced} updated; warehouse holds {self.total_rows} rows ({self.seconds:.1f} s)")
+
+
+def fetch_hh(wh: Path, text: str, areas: Sequence[str] = (), roles: Sequence[str] = (),
+             since: datetime | None = None, details: bool = False,
+             progress: Progress | None = None) -> FetchSummary:
+    """Harvest an hh.ru search (raw pages kept under data/raw), normalise it and load it.
+
+    The window is pinned to the hour: a killed run restarted within the hour resumes the same
+    query (same raw folder, pages on disk reused); a later run asks hh.ru for what is new.
+    """
+    from pipelines.harvest import SearchQuery, harvest
+    from pipelines.sources import hh
+
+    raw_root = config.raw_dir()
+    window_end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    query = SearchQuery(text=text, areas=tuple(areas), roles=tuple(roles),
+                        date_from=since or window_end - timedelta(days=30), date_to=window_end)
+    started = time.monotonic()
+    try:
+        with hh.HHClient() as client:
+            try:
+                _, body = client.dictionaries()
+                dest = raw_root / "hh" / "dictionaries" / f"{datetime.now(UTC):%Y-%m-%d}.json"
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(body)
+            except hh.HHError:
+                pass  # the shipped dictionaries are the fallback; the search itself reports errors
+            result = harvest(client, query, raw_root, details=details, progress=progress)
+    except hh.HHError as exc:
+        raise JobFailed(str(exc)) from exc
+    frame = normalise(hh_raw_frame(result.pages, result.details), rates=_rates(raw_root))
+    r = _load(wh, frame, "hh", f"fetch-hh text={text!r}")
+    return FetchSummary(result.pages_fetched, result.pages_reused, len(result.details), r.rows_in,
+                        r.rows_new, r.rows_replaced, r.total_rows, time.monotonic() - started,
+                        tuple(result.warnings))
+
+
+def rebuild(target: Path) -> str:
+    """A fresh warehouse from the snapshot plus every raw page kept under data/raw, swapped in
+    only when complete, so a failed rebuild leaves the old warehouse untouched."""
+    from pipelines.harvest import iter_raw_details, iter_raw_search_pages
+
+    raw_root = config.raw_dir()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".rebuild-", suffix=".duckdb", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        load_snapshot(tmp)
+        pages, details = list(iter_raw_search_pages(raw_root)), list(iter_raw_details(raw_root))
+        loaded = 0
+        if pages or details:
+            frame = normalise(hh_raw_frame(pages, details), rates=_rates(raw_root))
+            loaded = _load(tmp, frame, "hh", f"rebuild from {raw_root}").rows_in
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    con = warehouse.connect(target, read_only=True)
+    total = con.execute("SELECT count(*) FROM vacancies").fetchone()[0]
+    con.close()
+    return (f"rebuilt {target}: snapshot + {len(pages)} raw search pages and {len(details)} details "
+            f"({loaded} rows); {total} rows")
