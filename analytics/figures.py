@@ -75,3 +75,25 @@ def bands_figure(cells: pd.DataFrame, label_col: str, basis: str, lang: str = "r
         yaxis={"automargin": True},
     )
     return fig
+
+
+def raw_bounds_figure(raw: pd.DataFrame, label_col: str, basis: str, lang: str = "ru") -> go.Figure:
+    """Median published "from" and "to" per group, as job ads show them (no estimate)."""
+    basis_text = t(f"basis_{basis}", lang)
+    df = raw.iloc[::-1]
+    labels = df[label_col].astype(str)
+    fig = go.Figure()
+    for col, n_col, name, color in (("lo_median", "n_lo", t("pr_from", lang), WHISKER),
+                                    ("hi_median", "n_hi", t("pr_to", lang), BAND)):
+        fig.add_trace(go.Bar(
+            y=labels, x=df[col], orientation="h", name=name, marker_color=color,
+            customdata=df[n_col], hovertemplate="%{y}: %{x:,.0f} ₽ (n = %{customdata})<extra>" + name + "</extra>"))
+    n = int(raw[["n_lo", "n_hi"]].max(axis=1).sum())
+    fig.update_layout(
+        title=t("pr_raw_title", lang, basis=basis_text, n=fmt.number(n, lang)), barmode="group",
+        height=max(320, 40 * len(df) + 140), margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        legend={"orientation": "h", "y": -0.12}, separators=", " if lang == "ru" else ".,",
+        xaxis={"title": t("unit_axis", lang, basis=basis_text), "tickformat": ",.0f"},
+        yaxis={"automargin": True},
+    )
+    return fig

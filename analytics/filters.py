@@ -60,7 +60,7 @@ def pay_columns(basis: str) -> tuple[str, str]:
 
 # Grouping keys a page may ask for: name → SQL expression (fixed list, never user text).
 GROUPS: dict[str, str] = {
-    "region": "region",
+    "region": "region_iso",
     "federal_district": "federal_district",
     "level": "level",
     "profession": "profession",

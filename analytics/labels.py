@@ -31,7 +31,7 @@ def label(kind: str, value: str | None, lang: str = "ru") -> str:
     if kind == "profession":
         return profession(value, lang)
     if kind == "region":
-        return value or "—"
+        return region(value if value != "—" else None, lang)
     if kind == "level":
         return level_name(value if value != "—" else None, lang)
     if kind == "experience":

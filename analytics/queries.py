@@ -80,26 +80,51 @@ def _cell_rows(wh: WH, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
                params)
 
 
-@st.cache_data(ttl=_TTL, show_spinner=False)
-def pay_bands(wh: WH, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
-    """Percentile bands of offered monthly pay per cell (``by`` from ``filters.GROUPS``).
-
-    Only the two bound columns of the filtered, usable rows leave DuckDB; the interval-aware
-    estimate (analytics.ranges) runs per cell on those.
-    """
+def cell_rows(wh: WH, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
+    """The usable rows of a selection as (group keys..., lo, hi) in the filters' basis: the only
+    columns an interval estimate needs. Missing keys become "—" so they form a visible cell."""
     unknown = [b for b in by if b not in GROUPS]
     if unknown:
         raise ValueError(f"cannot group by {unknown}; choose from {sorted(GROUPS)}")
     rows = _cell_rows(wh, filters, by)
+    for b in by:
+        rows[b] = rows[b].astype(object).where(rows[b].notna(), "—")
+    return rows
+
+
+def compute_pay_bands(wh: WH, filters: Filters, by: tuple[str, ...], method: str = "calibrated") -> pd.DataFrame:
+    """Percentile bands of offered monthly pay per cell (``by`` from ``filters.GROUPS``), uncached.
+
+    Only the two bound columns of the filtered, usable rows leave DuckDB; the interval-aware
+    estimate (analytics.ranges) runs per cell on those. Empty selection → empty frame.
+    """
+    rows = cell_rows(wh, filters, by)
     if rows.empty:
-        return rows
+        return pd.DataFrame()
     key = list(by) if by else ["_all"]
     if not by:
         rows["_all"] = "all"
-    for b in key:
-        rows[b] = rows[b].astype(object).where(rows[b].notna(), "—")
-    cells = ranges.estimate_cells(rows, by=key, lo="lo", hi="hi")
-    return cells.sort_values("p50", ascending=False, na_position="last").reset_index(drop=True)
+    cells = ranges.estimate_cells(rows, by=key, lo="lo", hi="hi", method=method)
+    return cells.sort_values(["p50", "n"], ascending=False, na_position="last").reset_index(drop=True)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def pay_bands(wh: WH, filters: Filters, by: tuple[str, ...], method: str = "calibrated") -> pd.DataFrame:
+    """Cached :func:`compute_pay_bands` for the pages."""
+    return compute_pay_bands(wh, filters, by, method)
+
+
+def compute_raw_bounds(wh: WH, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
+    """Median published "from" and "to" per cell: what people see in job ads, no estimate."""
+    rows = cell_rows(wh, filters, by)
+    if rows.empty or not by:
+        return pd.DataFrame()
+    return ranges.raw_bounds_cells(rows, by=list(by), lo="lo", hi="hi")
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def raw_bounds(wh: WH, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
+    return compute_raw_bounds(wh, filters, by)
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
