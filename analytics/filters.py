@@ -68,4 +68,5 @@ GROUPS: dict[str, str] = {
     "city": "city",
     "month": "CAST(date_trunc('month', published_at) AS DATE)",
     "source": "source",
+    "capital": "CASE WHEN region_iso = 'RU-MOW' THEN 'RU-MOW' ELSE 'rest' END",
 }

@@ -1,0 +1,103 @@
+"""Region comparison: the ranking table, the choropleth and Moscow vs the rest, as pure functions
+of the cells that ``queries.pay_bands`` returns (grouped by region ISO code)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics import fmt, tax
+from analytics.geo import regions_geojson
+from analytics.i18n import t
+from analytics.ranges import MIN_N_ALL
+from pipelines import reference
+
+CAPITAL = "RU-MOW"
+
+
+def official_wages(basis: str) -> pd.DataFrame:
+    """Latest Rosstat average monthly nominal wage per region, on the page's basis: Rosstat's
+    figure is accrued (gross); on the net basis it goes through the year's NDFL like offers do."""
+    from pipelines.sources import rosstat
+
+    w = rosstat.latest_wages()[["region_iso", "period", "wage_rub"]].copy()
+    w["period"] = pd.to_datetime(w["period"])
+    if basis == "net":
+        w["wage_rub"] = tax.gross_to_net_monthly(w["wage_rub"].to_numpy(), w["period"].dt.year.to_numpy())
+    return w
+
+
+def region_table(cells: pd.DataFrame, overall_p50: float, wages: pd.DataFrame | None,
+                 lang: str = "ru") -> pd.DataFrame:
+    """One row per region: names, federal district, median and P25–P75, n, and the ratios to
+    Moscow's median, to the Russian median of the selection and to the official average wage."""
+    regs = reference.regions().set_index("iso")
+    df = cells[cells["region"].isin(regs.index)].copy()
+    df["name"] = df["region"].map(regs["name_en" if lang == "en" else "name_ru"])
+    df["federal_district"] = df["region"].map(regs["federal_district_en" if lang == "en" else "federal_district"])
+    df["geo_name"] = df["region"].map(regs["geo_name"])
+    moscow = df.loc[df["region"] == CAPITAL, "p50"]
+    moscow_p50 = float(moscow.iloc[0]) if len(moscow) and pd.notna(moscow.iloc[0]) else float("nan")
+    df["to_moscow"] = df["p50"] / moscow_p50
+    df["to_russia"] = df["p50"] / overall_p50 if overall_p50 else float("nan")
+    if wages is not None and not wages.empty:
+        w = wages.set_index("region_iso")
+        df["official_wage"] = df["region"].map(w["wage_rub"])
+        df["official_period"] = df["region"].map(w["period"])
+        df["to_official"] = df["p50"] / df["official_wage"]
+    else:
+        df["official_wage"] = df["official_period"] = df["to_official"] = float("nan")
+    return df.sort_values(["p50", "n"], ascending=False, na_position="last").reset_index(drop=True)
+
+
+def choropleth(table: pd.DataFrame, basis: str, lang: str = "ru") -> go.Figure:
+    """Median offered pay by region; regions under the minimum n are drawn grey, not coloured."""
+    basis_text = t(f"basis_{basis}", lang)
+    geo = regions_geojson()
+    on_map = table[table["geo_name"].astype(bool)]
+    coloured = on_map[on_map["n"] >= MIN_N_ALL]
+    sparse = on_map[on_map["n"] < MIN_N_ALL]
+    known = set(on_map["geo_name"])
+    empty = [f["properties"]["name"] for f in geo["features"] if f["properties"]["name"] not in known]
+    fig = go.Figure()
+    grey_names = list(sparse["geo_name"]) + empty
+    if grey_names:
+        grey_text = [f"{n}: {t('not_enough', lang, n=int(k))}" for n, k in zip(sparse["name"], sparse["n"], strict=True)]
+        grey_text += [f"{e}: n = 0" for e in empty]
+        fig.add_trace(go.Choroplethmap(
+            geojson=geo, featureidkey="properties.name", locations=grey_names, z=[0] * len(grey_names),
+            colorscale=[[0, "#d9d9d9"], [1, "#d9d9d9"]], showscale=False, marker_line_color="white",
+            marker_line_width=0.5, text=grey_text, hoverinfo="text", name=""))
+    hover = [
+        f"<b>{r.name}</b><br>{t('median', lang)}: {fmt.money(r.p50, lang)}<br>P25–P75: "
+        f"{fmt.money(r.p25, lang)} – {fmt.money(r.p75, lang)}<br>n = {fmt.number(r.n, lang)}"
+        for r in coloured.itertuples()
+    ]
+    fig.add_trace(go.Choroplethmap(
+        geojson=geo, featureidkey="properties.name", locations=coloured["geo_name"], z=coloured["p50"],
+        colorscale="Blues", marker_line_color="white", marker_line_width=0.5, text=hover,
+        hoverinfo="text", name="", colorbar={"title": "₽/" + ("мес." if lang == "ru" else "month"),
+                                             "tickformat": ",.0f"}))
+    # MapLibre with an empty "white-bg" style needs no tiles, fonts or topojson from the network
+    # (plotly's geo projection fetches its base map from a CDN and stays blank offline).
+    fig.update_layout(map_style="white-bg", map_zoom=1.45, map_center={"lat": 64, "lon": 98})
+    n = int(coloured["n"].sum())
+    fig.update_layout(
+        title=t("reg_map_title", lang, basis=basis_text, n=fmt.number(n, lang)),
+        height=520, margin={"l": 0, "r": 0, "t": 50, "b": 0}, separators=", " if lang == "ru" else ".,",
+    )
+    return fig
+
+
+def ratio_figure(table: pd.DataFrame, column: str, title: str, lang: str = "ru") -> go.Figure:
+    """Horizontal bars of a ratio (1.0 = parity) for the regions with enough vacancies."""
+    df = table[(table["n"] >= MIN_N_ALL) & table[column].notna()].nlargest(25, "n").sort_values(column)
+    fig = go.Figure(go.Bar(
+        y=df["name"] + "  (n = " + df["n"].map(lambda v: fmt.number(v, lang)) + ")", x=df[column],
+        orientation="h", marker_color="#2a6fdb",
+        hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+    fig.add_vline(x=1, line_dash="dot", line_color="#555")
+    fig.update_layout(title=title, height=max(320, 26 * len(df) + 120),
+                      margin={"l": 10, "r": 10, "t": 60, "b": 40}, yaxis={"automargin": True},
+                      separators=", " if lang == "ru" else ".,")
+    return fig

@@ -1,0 +1,68 @@
+"""Regions: who pays what where — map, ranking, Moscow vs the rest, federal districts."""
+
+import streamlit as st
+
+from analytics import fmt, labels, queries, regions
+from analytics.figures import bands_figure
+from analytics.i18n import t
+from ui.state import context
+
+ctx = context()
+lang, f = ctx.lang, ctx.filters
+st.title(t("page_regions", lang))
+basis_text = t(f"basis_{f.basis}", lang)
+
+cells = queries.pay_bands(ctx.wh, f.with_(regions=()), ("region",))
+if cells.empty:
+    st.info(t("no_data", lang))
+    st.stop()
+overall = queries.pay_bands(ctx.wh, f.with_(regions=()), ())
+try:
+    wages = regions.official_wages(f.basis)
+except (ImportError, OSError, KeyError) as exc:
+    wages = None
+    st.caption(f"{t('reg_no_official', lang)} ({type(exc).__name__})")
+table = regions.region_table(cells, float(overall["p50"].iloc[0]), wages, lang)
+
+st.plotly_chart(regions.choropleth(table, f.basis, lang), width="stretch")
+st.caption(t("reg_map_credit", lang))
+
+st.subheader(t("reg_capital", lang))
+prof = f.professions or ("account_manager",)
+cap = queries.pay_bands(ctx.wh, f.with_(regions=(), professions=prof), ("capital",))
+if not cap.empty:
+    cap["label"] = cap["capital"].map(lambda v: labels.region(v, lang) if v == "RU-MOW" else t("reg_rest", lang))
+    st.plotly_chart(bands_figure(cap, "label", f.basis, lang), width="stretch")
+    st.caption(t("reg_capital_caption", lang, profession=", ".join(labels.profession(p, lang) for p in prof)))
+
+st.subheader(t("reg_ranking", lang))
+left, right = st.columns(2)
+left.plotly_chart(regions.ratio_figure(table, "to_moscow", t("reg_to_moscow_title", lang, basis=basis_text), lang),
+                  width="stretch")
+if wages is not None and table["to_official"].notna().any():
+    right.plotly_chart(regions.ratio_figure(
+        table, "to_official", t("reg_to_official_title", lang, basis=basis_text), lang), width="stretch")
+    period = wages["period"].max()
+    right.caption(t("reg_official_note", lang, period=fmt.month(period, lang)))
+cols = {"name": t("reg_col_region", lang), "federal_district": t("reg_col_fd", lang), "n": "n",
+        "p25": "P25", "p50": t("reg_col_median", lang), "p75": "P75", "to_moscow": t("reg_col_to_moscow", lang),
+        "to_russia": t("reg_col_to_russia", lang), "official_wage": t("reg_col_official", lang),
+        "to_official": t("reg_col_to_official", lang)}
+st.dataframe(table[list(cols)].rename(columns=cols), hide_index=True, width="stretch",
+             column_config={c: st.column_config.NumberColumn(format="localized") for c in cols.values()})
+
+st.subheader(t("reg_districts", lang))
+fd = queries.pay_bands(ctx.wh, f.with_(regions=()), ("federal_district",))
+fd["label"] = fd["federal_district"].astype(str)
+st.plotly_chart(bands_figure(fd, "label", f.basis, lang), width="stretch")
+
+st.subheader(t("reg_compare", lang))
+picked = st.multiselect(t("reg_compare", lang), list(table["region"]), max_selections=4, key="reg_compare",
+                        default=[r for r in ("RU-MOW", "RU-SPE", "RU-SVE", "RU-TA") if r in set(table["region"])][:4],
+                        format_func=lambda v: labels.region(v, lang), label_visibility="collapsed")
+if picked:
+    cmp_cells = queries.pay_bands(ctx.wh, f.with_(regions=tuple(picked)), ("region", "level"))
+    cmp_cells["label"] = (cmp_cells["region"].map(lambda v: labels.region(v, lang)) + " · "
+                          + cmp_cells["level"].map(lambda v: labels.label("level", v, lang)))
+    shown = cmp_cells[cmp_cells["n"] >= 5].sort_values(["region", "p50"])
+    st.plotly_chart(bands_figure(shown, "label", f.basis, lang), width="stretch")

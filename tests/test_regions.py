@@ -1,0 +1,67 @@
+"""Region comparison: ranking ratios, the light map, the choropleth's grey rule, and the page."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from analytics import regions
+from analytics.geo import regions_geojson
+from pipelines import reference
+from tests.test_app import ROOT
+
+
+def _cells(rows):
+    return pd.DataFrame(rows, columns=["region", "n", "p25", "p50", "p75"])
+
+
+def test_region_table_ratios_to_moscow_russia_and_official_wage():
+    cells = _cells([("RU-MOW", 100, 80_000, 100_000, 130_000), ("RU-TA", 40, 40_000, 50_000, 70_000),
+                    ("RU-CHU", 2, float("nan"), float("nan"), float("nan"))])
+    wages = pd.DataFrame({"region_iso": ["RU-TA"], "period": [pd.Timestamp("2023-11-01")], "wage_rub": [62_500.0]})
+    table = regions.region_table(cells, overall_p50=80_000, wages=wages).set_index("region")
+    assert table.at["RU-TA", "to_moscow"] == 0.5
+    assert table.at["RU-MOW", "to_russia"] == 1.25
+    assert table.at["RU-TA", "to_official"] == 0.8
+    assert math.isnan(table.at["RU-MOW", "to_official"])
+    assert table.at["RU-TA", "name"] == "Республика Татарстан"
+    assert table.at["RU-TA", "federal_district"] == "Приволжский"
+
+
+def test_region_table_in_english_uses_english_names():
+    table = regions.region_table(_cells([("RU-SPE", 10, 1, 2, 3)]), 2, None, lang="en")
+    assert table.iloc[0]["name"] == "Saint Petersburg" or "Petersburg" in table.iloc[0]["name"]
+
+
+def test_every_geojson_feature_is_a_region_of_the_reference_and_simplified_shapes_stay_closed():
+    geo = regions_geojson()
+    names = {f["properties"]["name"] for f in geo["features"]}
+    assert names <= set(reference.regions()["geo_name"])
+    assert len(names) == 83
+    for f in geo["features"]:
+        for poly in f["geometry"]["coordinates"]:
+            for ring in poly:
+                assert ring[0] == ring[-1] and len(ring) >= 4
+                assert all(0 <= lon <= 360 for lon, _ in ring)  # Chukotka kept east of 180°
+
+
+def test_choropleth_greys_out_sparse_regions():
+    cells = _cells([("RU-MOW", 100, 80_000, 100_000, 130_000), ("RU-CHU", 2, float("nan"), float("nan"), float("nan"))])
+    fig = regions.choropleth(regions.region_table(cells, 90_000, None), "net")
+    grey, coloured = fig.data
+    assert "Чукотский автономный округ" in grey.locations
+    assert list(coloured.locations) == ["Москва"]
+    assert "n = 2" in fig.layout.title.text or "n = 100" in fig.layout.title.text
+
+
+def test_regions_page_shows_map_and_moscow_vs_rest_for_account_managers(snapshot_warehouse, monkeypatch):
+    monkeypatch.setenv("VILKA_WAREHOUSE", str(snapshot_warehouse))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/regions.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("plotly_chart")) >= 4  # map, Moscow vs rest, ratio, districts (+ comparison)
+    assert any("Аккаунт-менеджер" in c.value for c in at.caption)
