@@ -34,8 +34,12 @@ def filters(wh: queries.WH, lang: str) -> Filters:
     experience = sb.multiselect(t("experience", lang), opts["experience"]["value"].tolist(), key="f_experience",
                                 format_func=lambda v: labels.label("experience", v, lang),
                                 placeholder=t("all", lang))
+    src = opts["source"]
+    sources = sb.multiselect(t("source", lang), src["value"].tolist(), key="f_sources",
+                             format_func=lambda v: f"{t('source_' + v, lang)} ({int(src.set_index('value').at[v, 'n'])})",
+                             placeholder=t("all", lang))
     title = sb.text_input(t("title_contains", lang), key="f_title", max_chars=100)
     basis = sb.radio(t("basis", lang), ("net", "gross"), key="f_basis", horizontal=True,
                      format_func=lambda v: t(f"basis_{v}", lang))
     return Filters(professions=tuple(professions), regions=tuple(regions), levels=tuple(levels),
-                   experience=tuple(experience), title=title or "", basis=basis or "net")
+                   experience=tuple(experience), sources=tuple(sources), title=title or "", basis=basis or "net")
