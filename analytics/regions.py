@@ -15,12 +15,12 @@ from pipelines import reference
 CAPITAL = "RU-MOW"
 
 
-def official_wages(basis: str) -> pd.DataFrame:
-    """Latest Rosstat average monthly nominal wage per region, on the page's basis: Rosstat's
-    figure is accrued (gross); on the net basis it goes through the year's NDFL like offers do."""
-    from pipelines.sources import rosstat
-
-    w = rosstat.latest_wages()[["region_iso", "period", "wage_rub"]].copy()
+def official_wages(latest: pd.DataFrame, basis: str) -> pd.DataFrame:
+    """Rosstat's average monthly nominal wage per region on the page's basis: the mean of the last
+    12 months where all are present (single months are seasonal), else the latest month. The figure
+    is accrued (gross); on the net basis it goes through the year's NDFL as offers do."""
+    w = latest[["region_iso", "period"]].copy()
+    w["wage_rub"] = latest["wage_12m_rub"].fillna(latest["wage_rub"])
     w["period"] = pd.to_datetime(w["period"])
     if basis == "net":
         w["wage_rub"] = tax.gross_to_net_monthly(w["wage_rub"].to_numpy(), w["period"].dt.year.to_numpy())

@@ -17,11 +17,10 @@ if cells.empty:
     st.info(t("no_data", lang))
     st.stop()
 overall = queries.pay_bands(ctx.wh, f.with_(regions=()), ())
-try:
-    wages = regions.official_wages(f.basis)
-except (ImportError, OSError, KeyError) as exc:
-    wages = None
-    st.caption(f"{t('reg_no_official', lang)} ({type(exc).__name__})")
+latest = queries.latest_official_wages(ctx.wh)
+wages = regions.official_wages(latest, f.basis) if not latest.empty else None
+if wages is None:
+    st.caption(t("reg_no_official", lang))
 table = regions.region_table(cells, float(overall["p50"].iloc[0]), wages, lang)
 
 st.plotly_chart(regions.choropleth(table, f.basis, lang), width="stretch")

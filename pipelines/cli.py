@@ -46,6 +46,27 @@ def cmd_fetch_hh(args: argparse.Namespace) -> str:
     return summary.line()
 
 
+def cmd_fetch_trudvsem(args: argparse.Namespace) -> str:
+    from tqdm import tqdm
+
+    from pipelines.sources.trudvsem import fetch_trudvsem
+
+    bar = tqdm(desc="Работа России pages", unit="page", disable=not sys.stderr.isatty())
+
+    def progress(done: int, total: int) -> None:
+        bar.total = max(total, done)
+        bar.n = done
+        bar.refresh()
+
+    try:
+        summary = fetch_trudvsem(args.warehouse, args.region or (), args.text, args.since, progress)
+    finally:
+        bar.close()
+    for w in summary.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    return summary.line()
+
+
 def cmd_status(args: argparse.Namespace) -> str:
     if not Path(args.warehouse).exists():
         raise jobs.JobFailed(f"no warehouse at {args.warehouse}: run `python -m pipelines load-snapshot`")
@@ -99,6 +120,11 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--since", type=_date, help="published on or after this date (YYYY-MM-DD)")
     f.add_argument("--details", action="store_true", help="also fetch each vacancy (key skills)")
     f.set_defaults(func=cmd_fetch_hh)
+    tv = sub.add_parser("fetch-trudvsem", parents=[common], help="harvest Работа России vacancies")
+    tv.add_argument("--region", action="append", help="13-digit region code (repeatable), e.g. 1600000000000")
+    tv.add_argument("--text", help="search text")
+    tv.add_argument("--since", type=_date, help="modified on or after this date (YYYY-MM-DD)")
+    tv.set_defaults(func=cmd_fetch_trudvsem)
     s = sub.add_parser("load-snapshot", parents=[common], help="load the embedded default dataset")
     s.set_defaults(func=cmd_load_snapshot)
     r = sub.add_parser("rebuild", parents=[common], help="rebuild the warehouse from the snapshot and data/raw")

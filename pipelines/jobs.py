@@ -49,11 +49,20 @@ def _load(wh: Path, frame: pd.DataFrame, source: str, note: str) -> warehouse.Lo
 
 
 def load_snapshot(wh: Path) -> warehouse.LoadResult:
-    """The embedded default dataset through the normaliser into the warehouse."""
+    """The embedded default dataset through the normaliser into the warehouse, with the shipped
+    official wages (Rosstat) beside it."""
+    from pipelines.sources import rosstat
+
     if not config.SNAPSHOT_FILE.exists():
         raise JobFailed(f"embedded snapshot missing: {config.SNAPSHOT_FILE}")
     frame = normalise(pd.read_parquet(config.SNAPSHOT_FILE))
-    return _load(wh, frame, "snapshot", config.SNAPSHOT_FILE.name)
+    result = _load(wh, frame, "snapshot", config.SNAPSHOT_FILE.name)
+    con = warehouse.connect(wh)
+    try:
+        warehouse.load_official_wages(con, rosstat.official_wages())
+    finally:
+        con.close()
+    return result
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,7 @@ def rebuild(target: Path) -> str:
     """A fresh warehouse from the snapshot plus every raw page kept under data/raw, swapped in
     only when complete, so a failed rebuild leaves the old warehouse untouched."""
     from pipelines.harvest import iter_raw_details, iter_raw_search_pages
+    from pipelines.sources import trudvsem
 
     raw_root = config.raw_dir()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -127,6 +137,13 @@ def rebuild(target: Path) -> str:
         if pages or details:
             frame = normalise(hh_raw_frame(pages, details), rates=_rates(raw_root))
             loaded = _load(tmp, frame, "hh", f"rebuild from {raw_root}").rows_in
+        tv_pages = list(trudvsem.iter_raw_trudvsem_pages(raw_root))
+        if tv_pages:
+            try:
+                tv = normalise(trudvsem.trudvsem_raw_frame(tv_pages))
+            except ValueError as exc:
+                raise JobFailed(str(exc)) from exc
+            loaded += _load(tmp, tv, "trudvsem", f"rebuild from {raw_root}").rows_in
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -134,5 +151,5 @@ def rebuild(target: Path) -> str:
     con = warehouse.connect(target, read_only=True)
     total = con.execute("SELECT count(*) FROM vacancies").fetchone()[0]
     con.close()
-    return (f"rebuilt {target}: snapshot + {len(pages)} raw search pages and {len(details)} details "
-            f"({loaded} rows); {total} rows")
+    return (f"rebuilt {target}: snapshot + {len(pages)} hh search pages, {len(details)} hh details and "
+            f"{len(tv_pages)} Работа России pages ({loaded} rows); {total} rows")

@@ -26,6 +26,9 @@ def _ddl() -> list[str]:
     cols = ",\n  ".join(f"{c.name} {c.sql}" for c in VACANCY)
     return [
         f"CREATE TABLE IF NOT EXISTS vacancies (\n  {cols}\n)",
+        """CREATE TABLE IF NOT EXISTS official_wages (
+             region_iso VARCHAR NOT NULL, period DATE NOT NULL, kind VARCHAR NOT NULL,
+             wage_rub DOUBLE, source VARCHAR)""",
         """CREATE TABLE IF NOT EXISTS loads (
              load_id BIGINT, source VARCHAR, note VARCHAR, started_at TIMESTAMPTZ,
              finished_at TIMESTAMPTZ, rows_in BIGINT, rows_new BIGINT, rows_replaced BIGINT,
@@ -108,6 +111,26 @@ def load(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source: str, note:
         con.unregister("incoming_raw")
     total = con.execute("SELECT count(*) FROM vacancies").fetchone()[0]
     return LoadResult(source, rows_in, unique_in - replaced, replaced, rows_in - unique_in, total)
+
+
+def load_official_wages(con: duckdb.DuckDBPyConnection, wages: pd.DataFrame) -> int:
+    """Replace the official wage table (Rosstat, gross monthly roubles) in one transaction: it is
+    reference data published as a whole, so a reload swaps it rather than merging."""
+    cols = ["region_iso", "period", "kind", "wage_rub", "source"]
+    batch = pa.Table.from_pandas(wages[cols], preserve_index=False)
+    con.register("wages_in", batch)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM official_wages")
+        con.execute("""INSERT INTO official_wages SELECT region_iso, CAST(period AS DATE), kind,
+                       CAST(wage_rub AS DOUBLE), source FROM wages_in""")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("wages_in")
+    return len(wages)
 
 
 def status(con: duckdb.DuckDBPyConnection) -> dict:

@@ -21,7 +21,7 @@ def test_region_table_ratios_to_moscow_russia_and_official_wage():
     cells = _cells([("RU-MOW", 100, 80_000, 100_000, 130_000), ("RU-TA", 40, 40_000, 50_000, 70_000),
                     ("RU-CHU", 2, float("nan"), float("nan"), float("nan"))])
     wages = pd.DataFrame({"region_iso": ["RU-TA"], "period": [pd.Timestamp("2023-11-01")], "wage_rub": [62_500.0]})
-    table = regions.region_table(cells, overall_p50=80_000, wages=wages).set_index("region")
+    table = regions.region_table(cells, overall_p50=80_000, wages=wages).set_index("region")  # noqa: E501
     assert table.at["RU-TA", "to_moscow"] == 0.5
     assert table.at["RU-MOW", "to_russia"] == 1.25
     assert table.at["RU-TA", "to_official"] == 0.8
@@ -65,3 +65,16 @@ def test_regions_page_shows_map_and_moscow_vs_rest_for_account_managers(snapshot
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.get("plotly_chart")) >= 4  # map, Moscow vs rest, ratio, districts (+ comparison)
     assert any("Аккаунт-менеджер" in c.value for c in at.caption)
+
+
+def test_warehouse_official_wages_match_the_shipped_rosstat_table(snapshot_warehouse):
+    from analytics import queries
+    from pipelines.sources import rosstat
+
+    got = queries.latest_official_wages(queries.warehouse_key(snapshot_warehouse)).set_index("region_iso")
+    want = rosstat.latest_wages().set_index("region_iso")
+    assert len(got) == len(want) >= 85
+    for iso in ("RU-MOW", "RU-TA", "RU"):
+        assert got.at[iso, "wage_rub"] == want.at[iso, "wage_rub"]
+        assert got.at[iso, "wage_12m_rub"] == want.at[iso, "wage_12m_rub"] or (
+            pd.isna(got.at[iso, "wage_12m_rub"]) and pd.isna(want.at[iso, "wage_12m_rub"]))
