@@ -21,7 +21,7 @@ if wh is None:
 st.session_state["wh"] = wh
 st.session_state["filters"] = sidebar.filters(wh, lang)
 
-pages = [st.Page(path, title=t(f"page_{stem}", lang), icon=icon, url_path=stem.replace("_", "-"),
+pages = [st.Page(path, title=t(f"page_{stem}", lang), icon=icon, url_path=stem,
                  default=(i == 0))
          for i, (path, stem, icon) in enumerate(nav.available(HERE / "pages"))]
 st.navigation(pages).run()

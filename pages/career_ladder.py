@@ -1,0 +1,41 @@
+"""Career ladder: what each rung pays, and what the next step up adds (per place, widened if sparse)."""
+
+import streamlit as st
+
+from analytics import fmt, ladder, queries, queries_ladder
+from analytics.i18n import t
+from ui.state import context
+
+ctx = context()
+lang, f = ctx.lang, ctx.filters
+st.title(t("page_career_ladder", lang))
+st.caption(t("ladder_intro", lang))
+
+ladders = ladder.ladders()
+left, right = st.columns([1, 2])
+lid = left.selectbox(t("ladder_pick", lang), list(ladders), key="ladder_id",
+                     format_func=lambda v: ladders[v].name(lang))
+regions = [r for r in queries.options(ctx.wh)["region"]["value"] if r not in ladder.PRESET_SCOPES]
+scopes = right.multiselect(t("ladder_scopes", lang), [*ladder.PRESET_SCOPES, *regions], key="ladder_scopes",
+                           default=["RU-MOW", ladder.RUSSIA_EX_MOW], max_selections=4,
+                           format_func=lambda s: ladder.scope_name(s, lang)) or [ladder.RUSSIA]
+lad = ladders[lid]
+
+cells = queries_ladder.ladder_cells(ctx.wh, f, lid, tuple(scopes))
+if cells["n_asked"].sum() == 0 and cells["p50"].isna().all():
+    st.info(t("no_data", lang))
+    st.stop()
+
+first, last = ladder.date_range(cells)
+st.caption(t("ladder_dates", lang, start=fmt.day(first, lang), end=fmt.day(last, lang))
+           + " " + t("ladder_override_note", lang))
+st.plotly_chart(ladder.ladder_figure(cells, lad, f.basis, lang), width="stretch")
+
+st.subheader(t("ladder_steps_header", lang))
+st.dataframe(ladder.steps_table(ladder.steps(cells), lad, lang), hide_index=True, width="stretch")
+st.caption(t("ladder_steps_note", lang))
+with st.expander(t("table", lang)):
+    st.dataframe(ladder.cells_table(cells, lad, lang), hide_index=True, width="stretch")
+with st.expander(t("ladder_rungs_def", lang)):
+    st.dataframe(ladder.rungs_table(lad, lang), hide_index=True, width="stretch")
+st.caption(t("hidden_note", lang) + " " + t("ladder_method", lang) + " " + t("sources_caption", lang))
