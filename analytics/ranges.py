@@ -528,6 +528,15 @@ def estimate_cells(
     raise ValueError(f"unknown method {method!r}")
 
 
+def impute_points(df: pd.DataFrame, by: Sequence[str], lo: str = "lo", hi: str = "hi") -> np.ndarray:
+    """The calibrated point behind each row of ``df`` (same order; NaN where neither bound is
+    published): what :func:`estimate_cells` takes percentiles of, for placing one amount (an
+    offer) in a cell's distribution."""
+    cells = _group(df, by, lo, hi, None)
+    point, _ = _impute_calibrated(cells, DEFAULT_RANGE_RATIO, FROM_FLOOR_RATIO, TO_CEILING_RATIO)
+    return point
+
+
 def naive_cells(
     df: pd.DataFrame,
     by: Sequence[str],
