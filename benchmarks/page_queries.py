@@ -1,0 +1,69 @@
+"""What each app page asks the warehouse for with default filters: one entry per page.
+
+The registry is the benchmark's view of the app: an entry calls the cached query functions
+(``analytics/queries*.py``) a page calls on a first visit, so figure 4 measures exactly what a
+user waits for. Add a page by adding an entry; imports are inside the entries so a page whose
+query module is not there yet shows up as "unavailable" instead of breaking the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+WH = tuple[str, float]
+
+
+def _sidebar(wh: WH) -> object:
+    from analytics import queries
+
+    return queries.options(wh)
+
+
+def _pay_ranges(wh: WH) -> object:
+    from analytics import queries
+    from analytics.filters import Filters
+
+    return queries.pay_bands(wh, Filters(), ("region",)), queries.selection_dates(wh, Filters())
+
+
+def _pay_ranges_filtered(wh: WH) -> object:
+    """A filter change: Moscow only, grouped by level (a different cache key, a selective WHERE)."""
+    from analytics import queries
+    from analytics.filters import Filters
+
+    f = Filters(regions=("RU-MOW",))
+    return queries.pay_bands(wh, f, ("level",)), queries.selection_dates(wh, f)
+
+
+def _career_ladder(wh: WH) -> object:
+    from analytics import ladder, queries_ladder
+    from analytics.filters import Filters
+
+    first = next(iter(ladder.ladders()))
+    return queries_ladder.ladder_cells(wh, Filters(), first, ladder.PRESET_SCOPES)
+
+
+def _market(wh: WH) -> object:
+    from analytics import queries_market as qm
+    from analytics.filters import Filters
+
+    f = Filters()
+    return (qm.summary(wh, f), qm.volume(wh, f, "month"), qm.counts(wh, f, "work_format"),
+            qm.top_employers(wh, f), qm.top_skills(wh, f), qm.skill_premium(wh, f),
+            qm.bonus_mentions(wh, f), qm.segments(wh, f))
+
+
+def _data(wh: WH) -> object:
+    from analytics import queries
+
+    return queries.overview(wh)
+
+
+PAGE_QUERIES: dict[str, Callable[[WH], object]] = {
+    "sidebar (every page)": _sidebar,
+    "pay_ranges": _pay_ranges,
+    "pay_ranges, Moscow by level": _pay_ranges_filtered,
+    "career_ladder": _career_ladder,
+    "market": _market,
+    "data (overview)": _data,
+}
