@@ -25,8 +25,7 @@ import pandas as pd
 from analytics.i18n import t
 from pipelines import reference as _reference
 
-__all__ = ["BadUpload", "Problem", "MAX_BYTES", "MAX_ROWS", "parse_salary_table", "resolve_regions",
-           "safe_csv"]
+__all__ = ["BadUpload", "Problem", "MAX_BYTES", "MAX_ROWS", "parse_salary_table", "resolve_regions"]
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -248,26 +247,3 @@ def parse_salary_table(data: bytes) -> tuple[pd.DataFrame, list[Problem]]:
     out["region_iso"] = out["region_iso"].astype(str)
     out.attrs.update(encoding=encoding, separator=sep)
     return out, problems
-
-
-# ------------------------------------------------------------------------------------------ export
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_csv(df: pd.DataFrame) -> bytes:
-    """CSV bytes (UTF-8 with BOM so Excel shows Cyrillic) with spreadsheet formulas neutralised.
-
-    A text cell starting with ``= + - @`` (or tab / carriage return) gets a leading ``'`` so Excel and
-    LibreOffice show it as text instead of running it (CSV injection). Numbers are left alone.
-    """
-    out = df.copy()
-    out.columns = [_neutralise(str(c)) for c in out.columns]
-    for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            out[c] = out[c].map(lambda v: _neutralise(v) if isinstance(v, str) else v)
-    return out.to_csv(index=False).encode("utf-8-sig")
-
-
-def _neutralise(v: str) -> str:
-    return "'" + v if v.startswith(_FORMULA_START) else v

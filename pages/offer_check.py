@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from analytics import labels, offer, queries_offer, upload
+from analytics import export, labels, offer, queries_offer, upload
 from analytics.i18n import level_name, t
 from ui.state import context
 
@@ -97,5 +97,5 @@ if file is not None:
     if len(table):
         bench = queries_offer.benchmark(ctx.wh, table)
         st.dataframe(offer.benchmark_display(bench, lang), hide_index=True, width="stretch")
-        st.download_button(t("offer_download", lang), upload.safe_csv(offer.benchmark_display(bench, lang, True)),
+        st.download_button(t("offer_download", lang), export.to_csv_bytes(offer.benchmark_display(bench, lang, True)),
                            file_name="offer_benchmark.csv", mime="text/csv", key="offer_download")

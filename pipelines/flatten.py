@@ -22,32 +22,53 @@ RAW_COLUMNS: tuple[str, ...] = (
     "published_at",
 )
 
+# The parts of an hh vacancy the normaliser reads, as a DuckDB JSON structure: each page is parsed
+# once into typed structs (reading ``it->>'$.x'`` field by field re-parses the item per field,
+# ~9x slower). Absent paths are NULL, which is how every vintage shares one query: 2021 items
+# without ``experience``, 2025 ones with ``salary_range`` and ``work_format``.
+_ITEM = (
+    '{"id":"VARCHAR","name":"VARCHAR","employer":{"id":"VARCHAR","name":"VARCHAR"},'
+    '"area":{"id":"VARCHAR","name":"VARCHAR"},'
+    '"salary":{"from":"DOUBLE","to":"DOUBLE","currency":"VARCHAR","gross":"BOOLEAN"},'
+    '"salary_range":{"from":"DOUBLE","to":"DOUBLE","currency":"VARCHAR","gross":"BOOLEAN",'
+    '"mode":{"id":"VARCHAR"}},'
+    '"experience":{"id":"VARCHAR"},"employment":{"id":"VARCHAR"},"schedule":{"id":"VARCHAR"},'
+    '"work_format":[{"id":"VARCHAR"}],"professional_roles":[{"id":"VARCHAR"}],'
+    '"key_skills":[{"name":"VARCHAR"}],"published_at":"VARCHAR"}'
+)
+_PAGE = '{"items":[' + _ITEM + '],"found":"BIGINT"}'
+
 _ITEM_FIELDS = """
   'hh' AS source,
-  it->>'$.id' AS source_id,
-  it->>'$.name' AS title,
-  it->>'$.employer.name' AS employer,
-  it->>'$.employer.id' AS employer_id,
-  it->>'$.area.id' AS area_id,
-  it->>'$.area.name' AS area_name,
-  TRY_CAST(coalesce(it->>'$.salary_range.from', it->>'$.salary.from') AS DOUBLE) AS salary_from,
-  TRY_CAST(coalesce(it->>'$.salary_range.to', it->>'$.salary.to') AS DOUBLE) AS salary_to,
-  coalesce(it->>'$.salary_range.currency', it->>'$.salary.currency') AS currency,
-  TRY_CAST(coalesce(it->>'$.salary_range.gross', it->>'$.salary.gross') AS BOOLEAN) AS gross,
-  it->>'$.salary_range.mode.id' AS salary_mode,
-  it->>'$.experience.id' AS experience,
-  it->>'$.employment.id' AS employment,
-  it->>'$.schedule.id' AS schedule,
-  json_extract_string(it, '$.work_format[*].id') AS work_format,
-  json_extract_string(it, '$.professional_roles[*].id') AS professional_roles,
-  json_extract_string(it, '$.key_skills[*].name') AS skills,
-  it->>'$.published_at' AS published_at
+  it.id AS source_id,
+  it.name AS title,
+  it.employer.name AS employer,
+  it.employer.id AS employer_id,
+  it.area.id AS area_id,
+  it.area.name AS area_name,
+  coalesce(it.salary_range."from", it.salary."from") AS salary_from,
+  coalesce(it.salary_range."to", it.salary."to") AS salary_to,
+  coalesce(it.salary_range.currency, it.salary.currency) AS currency,
+  coalesce(it.salary_range.gross, it.salary.gross) AS gross,
+  it.salary_range.mode.id AS salary_mode,
+  it.experience.id AS experience,
+  it.employment.id AS employment,
+  it.schedule.id AS schedule,
+  CASE WHEN list_contains(list_transform(it.work_format, x -> x.id), 'REMOTE') THEN 'remote'
+       WHEN list_contains(list_transform(it.work_format, x -> x.id), 'HYBRID') THEN 'hybrid'
+       WHEN list_contains(list_transform(it.work_format, x -> x.id), 'FIELD_WORK') THEN 'field'
+       WHEN list_contains(list_transform(it.work_format, x -> x.id), 'ON_SITE') THEN 'on_site'
+       WHEN it.schedule.id = 'remote' THEN 'remote' END AS work_format,
+  coalesce(list_transform(it.professional_roles, x -> x.id), []) AS professional_roles,
+  coalesce(list_transform(it.key_skills, x -> x.name), []) AS skills,
+  try_strptime(it.published_at, '%Y-%m-%dT%H:%M:%S%z') AS published_at
 """
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET threads = 2")
+    con.execute("SET TimeZone = 'UTC'")
     return con
 
 
@@ -62,21 +83,16 @@ def search_pages_frame(paths: Sequence[Path | str]) -> pd.DataFrame:
     con = _connect()
     files = [str(p) for p in paths]
     try:
-        pages = con.execute(
-            "SELECT filename, json FROM read_json_objects(?, format='auto', filename=true)", [files]
-        ).df()
+        con.execute(f"""CREATE TEMP TABLE pages AS
+                        SELECT filename, json_transform(json, '{_PAGE}') AS p
+                        FROM read_json_objects(?, format='auto', filename=true)""", [files])
     except duckdb.Error as exc:
         raise ValueError(f"cannot read hh search pages: {exc}") from exc
-    con.register("pages", pages)
-    bad = con.execute(
-        "SELECT filename FROM pages WHERE json_type(json::JSON, '$.items') IS DISTINCT FROM 'ARRAY'"
-    ).fetchall()
+    bad = con.execute("SELECT filename FROM pages WHERE p.items IS NULL LIMIT 1").fetchall()
     if bad:
         raise ValueError(f"not an hh search page (no items list): {bad[0][0]}")
     sql = f"""
-      WITH items AS (
-        SELECT filename, unnest(json_extract(json::JSON, '$.items[*]')) AS it FROM pages
-      )
+      WITH items AS (SELECT filename, unnest(p.items) AS it FROM pages)
       SELECT {_ITEM_FIELDS}, filename AS raw_file FROM items
     """
     return con.execute(sql).df()
@@ -91,7 +107,7 @@ def vacancy_details_frame(paths: Sequence[Path | str]) -> pd.DataFrame:
     try:
         sql = f"""
           WITH objs AS (
-            SELECT filename, json::JSON AS it
+            SELECT filename, json_transform(json, '{_ITEM}') AS it
             FROM read_json_objects(?, format='auto', filename=true)
           )
           SELECT {_ITEM_FIELDS}, filename AS raw_file FROM objs

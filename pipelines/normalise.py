@@ -43,14 +43,52 @@ def dictionary_rates(path: Path) -> dict[str, float]:
 
 
 def _list_cells(col: pd.Series) -> pd.Series:
-    """Lists from DuckDB/Arrow come as lists or numpy arrays, missing ones as None/NaN: make them lists."""
-    return col.map(lambda v: list(v) if isinstance(v, list | tuple | np.ndarray) else [])
+    """List cells as DuckDB/Arrow deliver them (lists or numpy arrays) are kept as they are; a
+    missing one (None/NaN, e.g. from a flattened table) becomes an empty list."""
+    missing = col.isna()
+    if not missing.any():
+        return col
+    empty = pd.Series([[]] * len(col), index=col.index, dtype=object)
+    return col.where(~missing, empty)
 
 
 def _work_format(formats: pd.Series, schedule: pd.Series) -> pd.Series:
-    firsts = formats.map(lambda v: [_WORK_FORMAT.get(x, x.lower()) for x in v])
-    picked = firsts.map(lambda v: next((f for f in _WORK_FORMAT_ORDER if f in v), None))
+    """The most flexible format a vacancy offers (remote > hybrid > field > on site), else the
+    old schedule id "remote". ``flatten`` already picks it in SQL (a string per row); lists of hh
+    ids (older snapshots, other sources) are exploded so the ranking runs on whole columns."""
+    sample = formats.dropna().head(1)
+    if sample.empty or isinstance(sample.iloc[0], str):
+        return formats.where(formats.notna(), schedule.map({"remote": "remote"}))
+    formats = _list_cells(formats)
+    rank = {f: i for i, f in enumerate(_WORK_FORMAT_ORDER)}
+    exploded = formats.explode().dropna()
+    names = exploded.map(_WORK_FORMAT).fillna(exploded.astype(str).str.lower())
+    best = names.map(rank).dropna().groupby(level=0).min()
+    picked = best.map(dict(enumerate(_WORK_FORMAT_ORDER))).reindex(formats.index)
     return picked.where(picked.notna(), schedule.map({"remote": "remote"}))
+
+
+def _flag_text(flags: dict[str, pd.Series], index: pd.Index) -> pd.Series:
+    """Comma-joined flag names per row, built from a bit code per row so only the few distinct
+    combinations are joined as strings."""
+    code = np.zeros(len(index), dtype=np.int64)
+    for bit, mask in enumerate(flags.values()):
+        code |= mask.fillna(False).to_numpy(dtype=bool).astype(np.int64) << bit
+    names = list(flags)
+    combos = {c: ",".join(n for b, n in enumerate(names) if c >> b & 1) for c in np.unique(code)}
+    return pd.Series(code, index=index).map(combos)
+
+
+def _timestamps(values: pd.Series) -> pd.Series:
+    """UTC timestamps: DuckDB already parsed hh's; text (flattened tables) takes the fast fixed
+    format first and ISO 8601 in general for what that misses."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.tz_convert("UTC") if values.dt.tz is not None else values.dt.tz_localize("UTC")
+    fast = pd.to_datetime(values, utc=True, errors="coerce", format="%Y-%m-%dT%H:%M:%S%z")
+    missed = fast.isna() & values.notna()
+    if missed.any():
+        fast[missed] = pd.to_datetime(values[missed], utc=True, errors="coerce", format="ISO8601")
+    return fast
 
 
 def normalise(raw: pd.DataFrame, *, rates: dict[str, float] | None = None,
@@ -66,23 +104,25 @@ def normalise(raw: pd.DataFrame, *, rates: dict[str, float] | None = None,
     """
     rates = rates or _shipped_rates()
     loaded_at = loaded_at or datetime.now(UTC)
-    df = raw.reset_index(drop=True)
+    df = raw if isinstance(raw.index, pd.RangeIndex) and raw.index.start == 0 else raw.reset_index(drop=True)
     out = pd.DataFrame(index=df.index)
     for col in ("source", "source_id", "title", "employer", "employer_id", "area_id",
                 "currency", "salary_mode", "experience", "employment", "schedule"):
-        out[col] = df[col].astype("object").where(df[col].notna(), None)
+        # DuckDB hands text over as objects with None for null; other frames (Parquet's "string"
+        # dtype) are brought to the same form, so a missing value is None everywhere.
+        out[col] = df[col] if df[col].dtype == object else df[col].astype("object").where(df[col].notna(), None)
     out["source_id"] = out["source_id"].astype(str)
-    out["area_id"] = out["area_id"].map(lambda v: None if v is None else str(v))
+    out["area_id"] = out["area_id"].astype(str).where(out["area_id"].notna(), None)
     out["title"] = out["title"].fillna("").str.strip()
     out["city"] = df["area_name"]
     out["salary_from"] = pd.to_numeric(df["salary_from"], errors="coerce")
     out["salary_to"] = pd.to_numeric(df["salary_to"], errors="coerce")
     out["gross"] = df["gross"].astype("boolean")
-    out["published_at"] = pd.to_datetime(df["published_at"], utc=True, errors="coerce", format="ISO8601")
+    out["published_at"] = _timestamps(df["published_at"])
     out["loaded_at"] = pd.Timestamp(loaded_at)
     out["professional_roles"] = _list_cells(df["professional_roles"])
     out["skills"] = _list_cells(df["skills"])
-    out["work_format"] = _work_format(_list_cells(df["work_format"]), out["schedule"])
+    out["work_format"] = _work_format(df["work_format"], out["schedule"])
 
     # Region: the hh areas tree walks every city up to its federal subject.
     areas = reference.area_lookup().set_index("area_id")
@@ -129,10 +169,7 @@ def normalise(raw: pd.DataFrame, *, rates: dict[str, float] | None = None,
         "below_mrot": usable & full_time & (top_gross < mrot) & (top_gross >= ABSURD_LOW_RUB),
         "no_region": out["region_iso"].isna(),
     }
-    joined = pd.Series("", index=out.index)
-    for name, mask in flags.items():
-        joined = joined + np.where(mask.fillna(False).to_numpy(dtype=bool), name + ",", "")
-    out["flags"] = joined.str.rstrip(",")
+    out["flags"] = _flag_text(flags, out.index)
 
     cls = classify.classify(out["title"], out["experience"], out["professional_roles"])
     out["profession"], out["level"], out["level_rule"] = cls["profession"], cls["level"], cls["level_rule"]

@@ -120,10 +120,13 @@ def build(shared: Path) -> pd.DataFrame:
     for col in ("salary_from", "salary_to"):
         raw[col] = pd.to_numeric(raw[col], errors="coerce")
     raw["gross"] = raw["gross"].astype("boolean")
-    for col in ("work_format", "professional_roles", "skills"):
+    # hh pages arrive parsed (timestamps); the flattened tables as text in the same ISO format
+    raw["published_at"] = raw["published_at"].map(
+        lambda v: v.isoformat() if hasattr(v, "isoformat") else v, na_action="ignore").astype("string")
+    for col in ("professional_roles", "skills"):
         raw[col] = raw[col].map(lambda v: [str(x) for x in v] if isinstance(v, list) or hasattr(v, "tolist") else [])
     for col in ("source", "source_id", "title", "employer", "employer_id", "area_id", "area_name",
-                "currency", "salary_mode", "experience", "employment", "schedule", "published_at", "dataset"):
+                "currency", "salary_mode", "experience", "employment", "schedule", "work_format", "dataset"):
         raw[col] = raw[col].astype("string")
     return raw[[*RAW_COLUMNS, "dataset"]]
 

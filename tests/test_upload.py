@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import upload
+from analytics import export, upload
 from analytics.upload import BadUpload, parse_salary_table
 
 UPLOADS = Path(__file__).parent / "fixtures" / "uploads"
@@ -151,8 +151,8 @@ def test_region_names_in_any_spelling_and_cities():
 def test_safe_csv_neutralises_formulas_but_not_numbers():
     df = pd.DataFrame({"title": ["=1+1", "+7 999", "-x", "@SUM(A1)", "\tx", "plain", "a=b"],
                        "n": [-1, 2, 3, 4, 5, 6, 7]})
-    text = upload.safe_csv(df).decode("utf-8-sig")
+    text = export.to_csv_bytes(df).decode("utf-8-sig")
     back = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     assert back["title"].tolist() == ["'=1+1", "'+7 999", "'-x", "'@SUM(A1)", "'\tx", "plain", "a=b"]
     assert back["n"].tolist() == ["-1", "2", "3", "4", "5", "6", "7"]
-    assert upload.safe_csv(df).startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Cyrillic right
+    assert export.to_csv_bytes(df).startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Cyrillic right

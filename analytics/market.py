@@ -1,0 +1,281 @@
+"""The Market page's knowledge and pure transforms: pay-structure rules, shares, skill premiums, figures.
+
+Everything here is a pure function of small frames that ``analytics.queries_market`` returns (already
+aggregated in DuckDB). Pay is monthly roubles on the basis the user chose (net = on hand, gross =
+before NDFL); counts are vacancies. The keyword rules live in ``data/reference/pay_structure.yaml``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import yaml
+
+from analytics import fmt, labels
+from analytics.i18n import t
+from pipelines.config import REFERENCE
+
+PAY_STRUCTURE_FILE = REFERENCE / "pay_structure.yaml"
+MIN_N_PREMIUM = 20  # vacancies on each side before a skill's premium is shown
+DEFAULT_COMPARISON = ("account_manager", "software_developer", "frontend_developer")  # the article's trio
+FREQS = ("week", "month")
+WORK_FORMATS = ("remote", "hybrid", "on_site", "field")  # pipelines.schema: work_format values
+BAR = "#2a6fdb"
+LIGHT = "#9bb7e8"
+
+
+# --------------------------------------------------------------------------- rules (reference data)
+
+@dataclass(frozen=True)
+class KeywordRule:
+    """ANY pattern and NO exclude: the title mentions the thing (see pay_structure.yaml)."""
+    ru: str
+    en: str
+    patterns: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+
+    @property
+    def pattern(self) -> str:
+        return "|".join(f"(?:{p})" for p in self.patterns)
+
+    @property
+    def exclude_pattern(self) -> str | None:
+        return "|".join(f"(?:{p})" for p in self.exclude) or None
+
+    def name(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ru
+
+
+@dataclass(frozen=True)
+class PayStructureRules:
+    bonus: KeywordRule
+    segment_professions: tuple[str, ...]
+    b2b: KeywordRule
+    b2c: KeywordRule
+    skill_placeholders: tuple[str, ...]
+
+
+def _rule(doc: object, where: str) -> KeywordRule:
+    if not isinstance(doc, dict):
+        raise ValueError(f"{where}: expected a mapping with ru, en, patterns")
+    patterns = doc.get("patterns") or []
+    exclude = doc.get("exclude") or []
+    if not patterns or not all(isinstance(p, str) and p for p in [*patterns, *exclude]):
+        raise ValueError(f"{where}: patterns must be a non-empty list of strings")
+    for p in (*patterns, *exclude):
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"{where}: bad pattern {p!r}: {exc}") from None
+        if "\\w" in p or "\\b" in p:
+            raise ValueError(f"{where}: {p!r} uses \\w or \\b, which DuckDB's RE2 reads as ASCII only")
+    return KeywordRule(str(doc.get("ru", where)), str(doc.get("en", where)), tuple(patterns), tuple(exclude))
+
+
+def parse_pay_structure(doc: object) -> PayStructureRules:
+    """Validate the YAML document; a wrong file fails loudly with where the problem is."""
+    if not isinstance(doc, dict) or "bonus" not in doc or "segments" not in doc:
+        raise ValueError("pay_structure.yaml: needs 'bonus' and 'segments'")
+    seg = doc["segments"]
+    if not isinstance(seg, dict) or not seg.get("professions"):
+        raise ValueError("pay_structure.yaml: segments.professions must list profession ids")
+    placeholders = tuple(str(s).lower().replace("ё", "е") for s in doc.get("skill_placeholders") or ())
+    return PayStructureRules(
+        bonus=_rule(doc["bonus"], "bonus"),
+        segment_professions=tuple(str(p) for p in seg["professions"]),
+        b2b=_rule(seg.get("b2b"), "segments.b2b"),
+        b2c=_rule(seg.get("b2c"), "segments.b2c"),
+        skill_placeholders=placeholders,
+    )
+
+
+@cache
+def pay_structure_rules(path: Path = PAY_STRUCTURE_FILE) -> PayStructureRules:
+    """The rules from ``data/reference/pay_structure.yaml``, loaded and validated once."""
+    with open(path, encoding="utf-8") as fh:
+        return parse_pay_structure(yaml.safe_load(fh))
+
+
+def normalise_title(titles: pd.Series) -> pd.Series:
+    """Lower case, ё → е: the form the rules are written for (same as the SQL side)."""
+    return titles.fillna("").astype(str).str.lower().str.replace("ё", "е", regex=False)
+
+
+def mentions(titles: pd.Series, rule: KeywordRule) -> pd.Series:
+    """Python twin of the SQL matching, for tests and small frames: does each title match ``rule``?"""
+    text = normalise_title(titles)
+    found, exclude = re.compile(rule.pattern), re.compile(rule.exclude_pattern or "(?!)")
+    return text.map(lambda s: bool(found.search(s)) and not exclude.search(s)).astype(bool)
+
+
+# --------------------------------------------------------------------------- transforms
+
+def complete_periods(volume: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """Weeks/months with no vacancy get a 0 row, so a gap in the trend is visible, not bridged."""
+    if volume.empty:
+        return volume
+    if freq not in FREQS:
+        raise ValueError(f"freq must be one of {FREQS}")
+    df = volume.assign(period=pd.to_datetime(volume["period"])).set_index("period").sort_index()
+    rule = "W-MON" if freq == "week" else "MS"
+    full = pd.date_range(df.index.min(), df.index.max(), freq=rule)
+    return df.reindex(df.index.union(full), fill_value=0).rename_axis("period").reset_index()
+
+
+def shares(counts: pd.DataFrame, value_col: str = "value") -> pd.DataFrame:
+    """``counts`` [value, n] → adds ``share`` of the total (missing values kept as their own row)."""
+    total = counts["n"].sum()
+    out = counts.copy()
+    out["share"] = out["n"] / total if total else float("nan")
+    return out
+
+
+def skill_premium(cells: pd.DataFrame, min_n: int = MIN_N_PREMIUM) -> pd.DataFrame:
+    """Median pay with a skill vs without it, per skill.
+
+    ``cells``: ``ranges.estimate_cells`` output keyed by ``skill`` and ``has`` (True/False), pay in
+    monthly roubles. Returns skill, n_with, p50_with, n_without, p50_without, premium (p50_with /
+    p50_without − 1) and ``enough`` — False when either side has fewer than ``min_n`` vacancies, in
+    which case the premium is NaN: a premium from a handful of postings is noise.
+    """
+    cols = ["skill", "n_with", "p50_with", "n_without", "p50_without", "premium", "enough"]
+    if cells.empty:
+        return pd.DataFrame(columns=cols)
+    wide = cells.pivot_table(index="skill", columns="has", values=["n", "p50"], aggfunc="first", dropna=False)
+    out = pd.DataFrame({
+        "skill": wide.index,
+        "n_with": _col(wide, "n", True).fillna(0).astype(int).to_numpy(),
+        "p50_with": _col(wide, "p50", True).to_numpy(dtype=float),
+        "n_without": _col(wide, "n", False).fillna(0).astype(int).to_numpy(),
+        "p50_without": _col(wide, "p50", False).to_numpy(dtype=float),
+    })
+    out["enough"] = (out["n_with"] >= min_n) & (out["n_without"] >= min_n)
+    out["premium"] = (out["p50_with"] / out["p50_without"] - 1).where(out["enough"])
+    return out.sort_values(["enough", "n_with"], ascending=[False, False]).reset_index(drop=True)[cols]
+
+
+def _col(wide: pd.DataFrame, value: str, has: bool) -> pd.Series:
+    key = (value, has)
+    return wide[key] if key in wide.columns else pd.Series(float("nan"), index=wide.index)
+
+
+def premium_display(premium: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The premium table as the page shows it: money formatted, 'n too small' where it applies."""
+    too_small = t("market_n_too_small", lang, n=MIN_N_PREMIUM)
+    return pd.DataFrame({
+        t("market_col_skill", lang): premium["skill"],
+        t("market_col_n_with", lang): premium["n_with"],
+        t("market_col_p50_with", lang): premium["p50_with"].map(lambda v: fmt.money(v, lang)),
+        t("market_col_n_without", lang): premium["n_without"],
+        t("market_col_p50_without", lang): premium["p50_without"].map(lambda v: fmt.money(v, lang)),
+        t("market_col_premium", lang): [
+            fmt.percent(p, lang, 0) if ok and not _nan(p) else too_small
+            for p, ok in zip(premium["premium"], premium["enough"], strict=True)],
+    })
+
+
+def _nan(v: object) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def comparison_defaults(available: Sequence[str]) -> list[str]:
+    """The article's comparison (account manager vs software vs frontend developer), where present."""
+    present = [p for p in DEFAULT_COMPARISON if p in set(available)]
+    return present or list(available[:3])
+
+
+# --------------------------------------------------------------------------- figures
+
+def _layout(fig: go.Figure, title: str, lang: str, height: int = 360) -> go.Figure:
+    fig.update_layout(title=title, height=height, margin={"l": 10, "r": 10, "t": 60, "b": 40},
+                      separators=", " if lang == "ru" else ".,", legend={"orientation": "h", "y": -0.18})
+    return fig
+
+
+def trend_figure(volume: pd.DataFrame, freq: str, lang: str = "ru") -> go.Figure:
+    """Vacancies published per week or month, with the part that publishes pay; n in the title."""
+    n = int(volume["n"].sum())
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=volume["period"], y=volume["n"], name=t("market_all_vacancies", lang),
+                         marker_color=LIGHT))
+    fig.add_trace(go.Bar(x=volume["period"], y=volume["n_salary"], name=t("market_with_salary", lang),
+                         marker_color=BAR))
+    fig.update_layout(barmode="overlay", yaxis={"title": t("market_vacancies_axis", lang)}, bargap=0.1)
+    window = bulk_window(volume)
+    if window is not None:  # a stray old posting should not squeeze the rest; zooming out shows all
+        fig.update_xaxes(range=window)
+    return _layout(fig, t(f"market_trend_title_{freq}", lang, n=fmt.number(n, lang)), lang)
+
+
+def bulk_window(volume: pd.DataFrame, tail: float = 0.005) -> list | None:
+    """The x range holding all but ``tail`` of the vacancies at each end, or
+    None when that is the whole range anyway; padded by a bit over half a period."""
+    if len(volume) < 3 or volume["n"].sum() == 0:
+        return None
+    periods = pd.to_datetime(volume["period"]).reset_index(drop=True)
+    share = volume["n"].cumsum().reset_index(drop=True) / volume["n"].sum()
+    lo = int((share >= tail).idxmax())
+    hi = int((share >= 1 - tail).idxmax())
+    if lo == 0 and hi == len(periods) - 1:
+        return None
+    step = periods.diff().median()
+    return [periods[lo] - step * 0.6, periods[hi] + step * 0.6]  # bars are centred on their period
+
+
+def share_figure(counts: pd.DataFrame, label_col: str, title: str, lang: str = "ru") -> go.Figure:
+    """Horizontal bars of counts with their share; ``counts`` has n, share and ``label_col``."""
+    df = counts.iloc[::-1]
+    text = [f"{fmt.number(n, lang)} · {fmt.percent(s, lang)}" for n, s in zip(df["n"], df["share"], strict=True)]
+    fig = go.Figure(go.Bar(y=df[label_col].astype(str), x=df["n"], orientation="h", marker_color=BAR,
+                           text=text, textposition="auto", hoverinfo="text", hovertext=text))
+    fig.update_layout(xaxis={"title": t("market_vacancies_axis", lang)}, yaxis={"automargin": True})
+    return _layout(fig, title, lang, height=max(260, 30 * len(df) + 120))
+
+
+def employers_figure(employers: pd.DataFrame, basis: str, lang: str = "ru") -> go.Figure:
+    """Top employers by vacancies, with each one's median offered pay (where n allows) in the label."""
+    df = employers.iloc[::-1]
+    text = [f"n = {fmt.number(n, lang)} · {t('median', lang)} {fmt.money(p, lang)}"
+            for n, p in zip(df["n"], df["p50"], strict=True)]
+    fig = go.Figure(go.Bar(y=df["employer"].astype(str), x=df["n"], orientation="h", marker_color=BAR,
+                           text=text, textposition="auto", hoverinfo="text", hovertext=text))
+    fig.update_layout(xaxis={"title": t("market_vacancies_axis", lang)}, yaxis={"automargin": True})
+    title = t("market_employers_title", lang, k=len(df), basis=t(f"basis_{basis}", lang),
+              n=fmt.number(int(employers["n"].sum()), lang))
+    return _layout(fig, title, lang, height=max(300, 28 * len(df) + 140))
+
+
+# --------------------------------------------------------------------------- labels
+
+def value_label(kind: str, value: object, lang: str = "ru") -> str:
+    """Display name of a counted value: work formats and segments from the page's text, experience
+    and the rest from ``analytics.labels``; a missing value reads "not stated"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return t("unknown", lang)
+    if kind == "work_format":
+        return t(f"market_wf_{value}", lang) if value in WORK_FORMATS else str(value)
+    if kind == "segment":
+        return t(f"market_seg_{value}", lang)
+    if kind == "bonus":
+        return t("market_bonus_yes" if bool(value) else "market_bonus_no", lang)
+    return labels.label(kind, str(value), lang)
+
+
+def with_labels(df: pd.DataFrame, column: str, kind: str, lang: str = "ru") -> pd.DataFrame:
+    """A copy with a ``label`` column for ``column``'s values (see :func:`value_label`)."""
+    return df.assign(label=[value_label(kind, v, lang) for v in df[column]])
+
+
+def remote_share(formats: pd.DataFrame) -> tuple[int, int, int]:
+    """(remote + hybrid, all, not stated) vacancies from ``counts(..., "work_format")`` output."""
+    n = int(formats["n"].sum())
+    k = int(formats.loc[formats["value"].isin(["remote", "hybrid"]), "n"].sum())
+    unknown = int(formats.loc[formats["value"].isna(), "n"].sum())
+    return k, n, unknown

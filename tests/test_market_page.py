@@ -1,0 +1,118 @@
+"""The Market page in AppTest: defaults, nothing found, English, and its own widgets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import fmt
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def app(snapshot_warehouse, monkeypatch):
+    monkeypatch.setenv("VILKA_WAREHOUSE", str(snapshot_warehouse))
+
+    def make() -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.run()
+        at.switch_page("pages/market.py")
+        at.run()
+        _ok(at)
+        return at
+    return make
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _titles(at: AppTest) -> list[str]:
+    """The titles of the plotly figures on the page (what each chart says it shows)."""
+    out = []
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        out.append(spec["layout"]["title"]["text"])
+    return out
+
+
+def _summary(path: Path) -> dict:
+    from analytics import queries_market as qm
+    from analytics.filters import Filters
+
+    return qm.summary((str(path), path.stat().st_mtime), Filters())
+
+
+def _figure(at: AppTest, title_part: str) -> dict:
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        if title_part in spec["layout"]["title"]["text"]:
+            return spec
+    raise AssertionError(f"no chart titled with {title_part!r}: {_titles(at)}")
+
+
+def test_defaults(app, snapshot_warehouse):
+    at = app()
+    assert at.title[0].value == "Рынок"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Вакансий"] == fmt.number(_summary(snapshot_warehouse)["n_all"], "ru")
+    share = int(metrics["Указывают зарплату"].split("\u00a0")[0])
+    assert 50 < share < 100  # flagged no_salary rows count in the denominator
+    titles = _titles(at)
+    assert any("за месяц" in t for t in titles)
+    assert any("Профессии" in t or "по профессиям" in t for t in titles)
+    assert all("n = " in t for t in titles)  # every chart says how many vacancies stand behind it
+    pay = [t for t in titles if "₽" in t]
+    assert pay and all("на руки" in t for t in pay)  # the basis is named where pay is shown
+    assert at.warning and "названи" in at.warning[0].value  # the title-only limitation is stated
+    assert at.multiselect(key="market_compare").value == ["account_manager", "software_developer",
+                                                          "frontend_developer"]
+
+
+def test_filters_that_match_nothing(app):
+    at = app()
+    at.sidebar.text_input(key="f_title").input("zzzz-no-such-title-zzzz").run()
+    _ok(at)
+    assert at.info and "Нет вакансий" in at.info[0].value and not at.get("plotly_chart")
+
+
+def test_english_and_gross(app):
+    at = app()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    at.sidebar.radio(key="f_basis").set_value("gross").run()
+    _ok(at)
+    assert at.title[0].value == "Market"
+    titles = _titles(at)
+    assert any("per month" in t for t in titles)
+    assert all("before tax" in t for t in titles if "₽" in t)
+
+
+def test_own_widgets_weekly_trend_and_comparison(app):
+    at = app()
+    at.segmented_control(key="market_freq").set_value("week").run()
+    _ok(at)
+    assert any("за неделю" in t for t in _titles(at))
+    at.multiselect(key="market_compare").set_value(["sales_manager"]).run()
+    _ok(at)
+    compare = [t for t in _titles(at) if "по профессиям" in t]
+    assert compare
+    at.multiselect(key="market_compare").set_value([]).run()
+    _ok(at)
+    assert any("Выберите" in i.value for i in at.info)
+
+
+def test_a_sales_selection_compares_b2b_and_a_small_region_still_renders(app):
+    at = app()
+    at.sidebar.multiselect(key="f_professions").set_value(["sales_manager"]).run()
+    _ok(at)
+    segment = _figure(at, "сегмент")
+    labels = {y for trace in segment["data"] for y in (trace.get("y") or [])}
+    assert any(label.startswith("B2B  (n = ") for label in labels)
+    assert any(label.startswith("не указано") for label in labels)
+    at.sidebar.multiselect(key="f_regions").set_value(["RU-KAM"]).run()  # a handful of vacancies
+    _ok(at)
+    assert at.title[0].value == "Рынок"
