@@ -58,6 +58,10 @@ def pay_columns(basis: str) -> tuple[str, str]:
     return ("pay_from_gross_rub", "pay_to_gross_rub") if basis == "gross" else ("pay_from_net_rub", "pay_to_net_rub")
 
 
+# published_at as a plain UTC timestamp: calendar functions on TIMESTAMPTZ go through ICU time
+# zones and cost ~10x more per row (0.7 s vs 0.07 s for a monthly count over 1 M rows).
+PUBLISHED_UTC = "make_timestamp(epoch_us(published_at))"
+
 # Grouping keys a page may ask for: name → SQL expression (fixed list, never user text).
 GROUPS: dict[str, str] = {
     "region": "region_iso",
@@ -66,7 +70,7 @@ GROUPS: dict[str, str] = {
     "profession": "profession",
     "experience": "experience",
     "city": "city",
-    "month": "CAST(date_trunc('month', published_at) AS DATE)",
+    "month": f"CAST(date_trunc('month', {PUBLISHED_UTC}) AS DATE)",
     "source": "source",
     "capital": "CASE WHEN region_iso = 'RU-MOW' THEN 'RU-MOW' ELSE 'rest' END",
 }

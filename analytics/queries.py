@@ -60,15 +60,20 @@ def overview(wh: WH) -> dict:
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
 def options(wh: WH) -> dict[str, pd.DataFrame]:
-    """The values the sidebar offers, each with its count of usable vacancies, most common first."""
+    """The values the sidebar offers, each with its count of usable vacancies, most common first
+    (one scan: GROUPING SETS count every column at once)."""
+    cols = ("profession", "level", "experience", "source", "region_iso")
+    both = _df(wh, f"""
+        SELECT {', '.join(cols)}, any_value(region) AS name, count(*) AS n, GROUPING_ID({', '.join(cols)}) AS g
+        FROM vacancies WHERE len(flags) = 0
+        GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in cols)})""")
     out = {}
-    for name, col in (("profession", "profession"), ("level", "level"), ("experience", "experience"),
-                      ("source", "source")):
-        out[name] = _df(wh, f"""SELECT {col} AS value, count(*) AS n FROM vacancies
-                               WHERE len(flags) = 0 AND {col} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC""")
-    out["region"] = _df(wh, """SELECT region_iso AS value, any_value(region) AS name, count(*) AS n
-                              FROM vacancies WHERE len(flags) = 0 AND region_iso IS NOT NULL
-                              GROUP BY 1 ORDER BY 3 DESC""")
+    for i, col in enumerate(cols):
+        gid = (2 ** len(cols) - 1) ^ (1 << (len(cols) - 1 - i))  # only this column grouped
+        part = both[(both["g"] == gid) & both[col].notna()]
+        part = part.rename(columns={col: "value"}).sort_values(["n", "value"], ascending=[False, True])
+        keep = ["value", "name", "n"] if col == "region_iso" else ["value", "n"]
+        out["region" if col == "region_iso" else col] = part[keep].reset_index(drop=True)
     return out
 
 
@@ -76,13 +81,27 @@ def _cell_rows(wh: WH, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
     lo, hi = pay_columns(filters.basis)
     clause, params = where(filters)
     keys = ", ".join(f"{GROUPS[b]} AS {b}" for b in by)
-    return _df(wh, f"SELECT {keys}{',' if keys else ''} {lo} AS lo, {hi} AS hi FROM vacancies {clause}",
-               params)
+    return counted_rows(wh, keys, lo, hi, clause, params)
+
+
+def counted_rows(wh: WH, keys: str, lo: str, hi: str, clause: str, params: list,
+                 variables: dict[str, str] | None = None, table: str = "vacancies") -> pd.DataFrame:
+    """(keys..., lo, hi, n) with identical rows counted in DuckDB: ads repeat round numbers, so a
+    million vacancies are tens of thousands of distinct rows, and ``ranges.estimate_cells(...,
+    count="n")`` gives exactly what the rows one by one would. ``keys`` are SQL fragments from fixed
+    tables; ``variables`` are session variables (bound values) the fragments read; ``table`` is
+    ``vacancies`` or a fixed join onto it."""
+    sql = (f"SELECT {keys}{',' if keys else ''} {lo} AS lo, {hi} AS hi, count(*) AS n "
+           f"FROM {table} {clause} GROUP BY ALL")
+    with _con(wh) as con:
+        for name, value in (variables or {}).items():
+            con.execute(f"SET VARIABLE {name} = ?", [value])
+        return con.execute(sql, params).df()
 
 
 def cell_rows(wh: WH, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
-    """The usable rows of a selection as (group keys..., lo, hi) in the filters' basis: the only
-    columns an interval estimate needs. Missing keys become "—" so they form a visible cell."""
+    """The usable rows of a selection as counted (group keys..., lo, hi, n) in the filters' basis:
+    the only columns an interval estimate needs. Missing keys become "—" so they form a visible cell."""
     unknown = [b for b in by if b not in GROUPS]
     if unknown:
         raise ValueError(f"cannot group by {unknown}; choose from {sorted(GROUPS)}")
@@ -104,7 +123,11 @@ def compute_pay_bands(wh: WH, filters: Filters, by: tuple[str, ...], method: str
     key = list(by) if by else ["_all"]
     if not by:
         rows["_all"] = "all"
-    cells = ranges.estimate_cells(rows, by=key, lo="lo", hi="hi", method=method)
+    if method == "censored_lognormal":  # the likelihood fit takes one row per vacancy
+        rows = rows.loc[rows.index.repeat(rows["n"])]
+        cells = ranges.estimate_cells(rows, by=key, lo="lo", hi="hi", method=method)
+    else:
+        cells = ranges.estimate_cells(rows, by=key, lo="lo", hi="hi", method=method, count="n")
     return cells.sort_values(["p50", "n"], ascending=False, na_position="last").reset_index(drop=True)
 
 
@@ -119,7 +142,7 @@ def compute_raw_bounds(wh: WH, filters: Filters, by: tuple[str, ...]) -> pd.Data
     rows = cell_rows(wh, filters, by)
     if rows.empty or not by:
         return pd.DataFrame()
-    return ranges.raw_bounds_cells(rows, by=list(by), lo="lo", hi="hi")
+    return ranges.raw_bounds_cells(rows, by=list(by), lo="lo", hi="hi", count="n")
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)

@@ -12,12 +12,12 @@ import pandas as pd
 import streamlit as st
 
 from analytics import market, ranges
-from analytics.filters import Filters, pay_columns, where
-from analytics.queries import _TTL, WH, _con, _df
+from analytics.filters import PUBLISHED_UTC, Filters, pay_columns, where
+from analytics.queries import _TTL, WH, _con, _df, counted_rows
 
 _TITLE = "replace(lower(coalesce(title, '')), 'ё', 'е')"
-_PERIOD = {"week": "CAST(date_trunc('week', published_at) AS DATE)",
-           "month": "CAST(date_trunc('month', published_at) AS DATE)"}
+_PERIOD = {"week": f"CAST(date_trunc('week', {PUBLISHED_UTC}) AS DATE)",
+           "month": f"CAST(date_trunc('month', {PUBLISHED_UTC}) AS DATE)"}
 _COUNT_COLUMNS = {"work_format": "work_format", "experience": "experience", "employment": "employment"}
 _HAS_PAY = "NOT list_contains(flags, 'no_salary')"
 
@@ -37,6 +37,13 @@ def _rule_sql(rule: market.KeywordRule, name: str) -> tuple[str, dict[str, str]]
         variables[f"{name}_ex"] = rule.exclude_pattern
         expr = f"({expr} AND NOT regexp_matches({_TITLE}, getvariable('{name}_ex')))"
     return expr, variables
+
+
+def _title_tags(expr: str) -> str:
+    """``vacancies`` joined to a tag per distinct title: regexes run once per title, not per row
+    (titles repeat: a million vacancies have tens of thousands of titles)."""
+    return (f"vacancies JOIN (SELECT title, {expr} AS tag FROM (SELECT DISTINCT title FROM vacancies)) "
+            "tags USING (title)")
 
 
 def _df_with(wh: WH, variables: dict[str, str], sql: str, params: list | None = None) -> pd.DataFrame:
@@ -85,14 +92,13 @@ def counts(wh: WH, filters: Filters, column: str) -> pd.DataFrame:
 
 
 def _bands(wh: WH, key_sql: str, clause: str, params: list, basis: str,
-           variables: dict[str, str] | None = None) -> pd.DataFrame:
+           variables: dict[str, str] | None = None, table: str = "vacancies") -> pd.DataFrame:
     """Percentile bands per value of ``key_sql`` over the rows of ``clause`` (usable rows)."""
     lo, hi = pay_columns(basis)
-    rows = _df_with(wh, variables or {}, f"SELECT {key_sql} AS key, {lo} AS lo, {hi} AS hi FROM vacancies {clause}",
-                    params)
+    rows = counted_rows(wh, f"{key_sql} AS key", lo, hi, clause, params, variables, table)
     if rows.empty:
         return pd.DataFrame(columns=["key", "n", "p10", "p25", "p50", "p75", "p90"])
-    return ranges.estimate_cells(rows, by=["key"], lo="lo", hi="hi")
+    return ranges.estimate_cells(rows, by=["key"], lo="lo", hi="hi", count="n")
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
@@ -150,11 +156,12 @@ def bonus_mentions(wh: WH, filters: Filters) -> dict:
     """Pay structure from titles: how many vacancies mention a bonus / % of sales / KPI (all rows),
     and the pay bands of those that do vs those that don't (usable rows; key True/False)."""
     expr, variables = _rule_sql(market.pay_structure_rules().bonus, "bonus")
+    table = _title_tags(expr)
     clause, params = where(filters, usable_only=False)
-    row = _df_with(wh, variables, f"SELECT count(*) AS n_all, count(*) FILTER (WHERE {expr}) AS n_bonus "
-                                  f"FROM vacancies {clause}", params).iloc[0]
+    row = _df_with(wh, variables, f"SELECT count(*) AS n_all, count(*) FILTER (WHERE tag) AS n_bonus "
+                                  f"FROM {table} {clause}", params).iloc[0]
     uclause, uparams = where(filters)
-    bands = _bands(wh, expr, uclause, uparams, filters.basis, variables)
+    bands = _bands(wh, "tag", uclause, uparams, filters.basis, variables, table)
     return {"n_all": int(row["n_all"]), "n_bonus": int(row["n_bonus"]), "bands": bands}
 
 
@@ -169,11 +176,12 @@ def segments(wh: WH, filters: Filters) -> dict:
     key = (f"CASE WHEN {b2b} AND {b2c} THEN 'both' WHEN {b2b} THEN 'b2b' WHEN {b2c} THEN 'b2c' "
            "ELSE 'none' END")
     profs = list(rules.segment_professions)
+    table = _title_tags(key)
     clause, params = where(filters, usable_only=False)
-    n = _df_with(wh, variables, f"SELECT {key} AS key, count(*) AS n FROM vacancies "
+    n = _df_with(wh, variables, f"SELECT tag AS key, count(*) AS n FROM {table} "
                                 f"{_and(clause, 'list_contains(?, profession)')} GROUP BY 1 ORDER BY 1",
                  params + [profs])
     uclause, uparams = where(filters)
-    bands = _bands(wh, key, _and(uclause, "list_contains(?, profession)"), uparams + [profs],
-                   filters.basis, variables)
+    bands = _bands(wh, "tag", _and(uclause, "list_contains(?, profession)"), uparams + [profs],
+                   filters.basis, variables, table)
     return {"counts": n, "bands": bands, "professions": tuple(profs)}

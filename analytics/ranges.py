@@ -127,13 +127,15 @@ class _Cells:
     hi: np.ndarray
     weight: np.ndarray | None
     kind: np.ndarray  # 0 two-sided, 1 from-only, 2 to-only, 3 neither (ignored)
+    freq: np.ndarray | None = None  # how many vacancies each row stands for (rows pre-aggregated in SQL)
 
     @property
     def size(self) -> int:
         return len(self.keys)
 
 
-def _group(df: pd.DataFrame, by: Sequence[str], lo: str, hi: str, weight: str | None) -> _Cells:
+def _group(df: pd.DataFrame, by: Sequence[str], lo: str, hi: str, weight: str | None,
+           count: str | None = None) -> _Cells:
     """Cell codes (sorted keys, NaN keys kept) and cleaned bounds: ≤0 → absent, swapped if from > to."""
     by = list(by)
     if by:
@@ -176,7 +178,13 @@ def _group(df: pd.DataFrame, by: Sequence[str], lo: str, hi: str, weight: str | 
         w = np.where(np.isfinite(w) & (w > 0), w, np.nan)
     has_lo, has_hi = np.isfinite(lo_v), np.isfinite(hi_v)
     kind = np.where(has_lo, np.where(has_hi, 0, 1), np.where(has_hi, 2, 3)).astype(np.int8)
-    return _Cells(keys, codes.astype(np.int64), lo_v, hi_v, w, kind)
+    freq = None
+    if count is not None:
+        if weight is not None:
+            raise ValueError("give either weight or count, not both")
+        freq = pd.to_numeric(df[count], errors="coerce").fillna(0).to_numpy(np.int64)
+        kind = np.where(freq > 0, kind, 3).astype(np.int8)
+    return _Cells(keys, codes.astype(np.int64), lo_v, hi_v, w, kind, freq)
 
 
 @dataclass(frozen=True)
@@ -186,14 +194,16 @@ class _Sorted:
     values: np.ndarray
     key: np.ndarray  # 2·cell + position in [0, 1]: searchsorted target
     start: np.ndarray
-    count: np.ndarray
+    count: np.ndarray  # vacancies per cell
     n_eff: np.ndarray  # Kish effective n (== count without weights)
+    size: np.ndarray | None = None  # entries per cell in ``values`` when that differs from ``count``
 
     def quantile(self, probs: np.ndarray) -> np.ndarray:
         """``probs``: (cells, k) probabilities in [0, 1] → (cells, k) quantiles; NaN for empty cells."""
         probs = np.asarray(probs, float)
         cells = np.arange(len(self.start))[:, None]
-        end = self.start + self.count - 1  # last index of each cell (start-1 when empty)
+        size = self.count if self.size is None else self.size
+        end = self.start + size - 1  # last index of each cell (start-1 when empty)
         target = 2.0 * cells + np.clip(probs, 0.0, 1.0)
         i = np.searchsorted(self.key, target, side="right") - 1
         i = np.clip(i, self.start[:, None], np.maximum(end, self.start)[:, None])
@@ -208,7 +218,32 @@ class _Sorted:
         return np.where((self.count > 0)[:, None] & np.isfinite(probs), out, np.nan)
 
 
-def _sort_cells(values: np.ndarray, codes: np.ndarray, n_cells: int, weight: np.ndarray | None) -> _Sorted:
+def _sort_freq(values: np.ndarray, codes: np.ndarray, n_cells: int, freq: np.ndarray) -> _Sorted:
+    """Sorted cells of rows that each stand for ``freq`` equal vacancies, exactly as if expanded.
+
+    Each distinct row becomes two entries, at the first and last position its copies would take
+    ((k)/(N−1) … (k+f−1)/(N−1)), so linear interpolation between entries is numpy's linear rule
+    on the expanded data — without expanding it.
+    """
+    ok = np.isfinite(values) & (freq > 0)
+    v, c, f = values[ok], codes[ok], freq[ok]
+    order = np.lexsort((v, c))
+    v, c, f = v[order], c[order], f[order].astype(float)
+    count = np.bincount(c, weights=f, minlength=n_cells).round().astype(np.int64)
+    entries = np.bincount(c, minlength=n_cells) * 2
+    before_cell = np.concatenate([[0.0], np.cumsum(count)[:-1]])
+    before = np.cumsum(f) - f - before_cell[c]
+    denom = np.maximum(count - 1, 1)[c]
+    pos = np.empty(2 * len(v))
+    pos[0::2], pos[1::2] = before / denom, (before + f - 1) / denom
+    start = np.concatenate([[0], np.cumsum(entries)[:-1]]).astype(np.int64)
+    return _Sorted(np.repeat(v, 2), 2.0 * np.repeat(c, 2) + pos, start, count, count.astype(float), entries)
+
+
+def _sort_cells(values: np.ndarray, codes: np.ndarray, n_cells: int, weight: np.ndarray | None,
+                freq: np.ndarray | None = None) -> _Sorted:
+    if freq is not None:
+        return _sort_freq(values, codes, n_cells, freq)
     ok = np.isfinite(values) & (np.isfinite(weight) if weight is not None else True)
     v, c = values[ok], codes[ok]
     w = weight[ok] if weight is not None else None
@@ -294,7 +329,8 @@ def _kinds(cells: _Cells) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _range_ratio(cells: _Cells, both: np.ndarray, default: float, min_n: int) -> np.ndarray:
     """Per cell: median to/from of its two-sided vacancies, or ``default`` with fewer than ``min_n``."""
-    s = _sort_cells(cells.hi[both] / cells.lo[both], cells.codes[both], cells.size, None)
+    freq = cells.freq[both] if cells.freq is not None else None
+    s = _sort_cells(cells.hi[both] / cells.lo[both], cells.codes[both], cells.size, None, freq)
     med = s.quantile(np.full((cells.size, 1), 0.5))[:, 0]
     return np.where(s.count >= min_n, med, default)
 
@@ -338,7 +374,8 @@ def _impute_naive(cells: _Cells, how: str) -> np.ndarray:
 
 
 def _counts(cells: _Cells) -> dict[str, np.ndarray]:
-    by_kind = np.bincount(cells.codes * 4 + cells.kind, minlength=4 * cells.size).reshape(cells.size, 4)
+    by_kind = np.bincount(cells.codes * 4 + cells.kind, weights=cells.freq,
+                          minlength=4 * cells.size).reshape(cells.size, 4).round().astype(np.int64)
     return {
         "n": by_kind[:, :3].sum(axis=1),
         "n_both": by_kind[:, 0],
@@ -377,7 +414,7 @@ def _from_points(
     method: str,
     extra: Mapping[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    s = _sort_cells(point, cells.codes, cells.size, cells.weight)
+    s = _sort_cells(point, cells.codes, cells.size, cells.weight, cells.freq)
     q = s.quantile(np.tile(np.array(PERCENTILES, float) / 100.0, (cells.size, 1)))
     ci: dict[str, np.ndarray] = {}
     for p in CI_PERCENTILES:
@@ -499,6 +536,7 @@ def estimate_cells(
     method: str = "calibrated",
     *,
     weight: str | None = None,
+    count: str | None = None,
     range_ratio: float = DEFAULT_RANGE_RATIO,
     from_floor_ratio: float = FROM_FLOOR_RATIO,
     to_ceiling_ratio: float = TO_CEILING_RATIO,
@@ -509,7 +547,9 @@ def estimate_cells(
     published; rows with neither are ignored, bounds ≤ 0 count as absent, from > to is swapped).
     ``method``: "calibrated" (default, see the module docstring), "censored_lognormal", or one of the
     naive ones ("midpoint", "from_only", "two_sided", as in :func:`naive_cells`). ``weight``: optional
-    column of row weights (e.g. de-duplication weights).
+    column of row weights (e.g. de-duplication weights). ``count``: optional column saying how many
+    identical vacancies a row stands for (rows aggregated in SQL with ``count(*)``); the result is
+    exactly that of the expanded rows, at the cost of the distinct rows only.
 
     Returns one row per cell (keys sorted; NaN keys kept as their own cell): the group columns, ``n``,
     ``n_both``, ``n_from`` (from-only), ``n_to`` (to-only), ``p10 … p90``, ``p25_ci_low/high``,
@@ -517,7 +557,9 @@ def estimate_cells(
     ("" / "n<10: P10/P90 hidden" / "n<5: too few vacancies"). The calibrated method also returns
     ``range_ratio``: the to/from ratio R it used for the cell.
     """
-    cells = _group(df, by, lo, hi, weight)
+    cells = _group(df, by, lo, hi, weight, count)
+    if count is not None and method == "censored_lognormal":
+        raise ValueError("the censored fit takes one row per vacancy (no count)")
     if method == "calibrated":
         point, r = _impute_calibrated(cells, range_ratio, from_floor_ratio, to_ceiling_ratio)
         return _from_points(cells, point, "calibrated", {"range_ratio": r})
@@ -556,17 +598,18 @@ def naive_cells(
     return _from_points(cells, _impute_naive(cells, how), f"naive_{how}")
 
 
-def raw_bounds_cells(df: pd.DataFrame, by: Sequence[str], lo: str = "lo", hi: str = "hi") -> pd.DataFrame:
+def raw_bounds_cells(df: pd.DataFrame, by: Sequence[str], lo: str = "lo", hi: str = "hi",
+                     count: str | None = None) -> pd.DataFrame:
     """Median published "from" and median published "to" per cell, with how many of each (no imputation).
 
     Columns: the group columns, ``n_lo``, ``lo_median``, ``n_hi``, ``hi_median`` (medians hidden — NaN —
     below ``MIN_N_ALL`` values).
     """
-    cells = _group(df, by, lo, hi, None)
+    cells = _group(df, by, lo, hi, None, count)
     out = cells.keys.copy()
     half = np.full((cells.size, 1), 0.5)
     for name, values in (("lo", cells.lo), ("hi", cells.hi)):
-        s = _sort_cells(values, cells.codes, cells.size, None)
+        s = _sort_cells(values, cells.codes, cells.size, None, cells.freq)
         out[f"n_{name}"] = s.count
         out[f"{name}_median"] = np.where(s.count >= MIN_N_ALL, s.quantile(half)[:, 0], np.nan)
     return out

@@ -222,17 +222,15 @@ def test_categorical_titles() -> None:
     assert list(classify(titles)["profession"]) == ["account_manager", "accountant", "account_manager"]
 
 
-def test_many_titles_fast() -> None:
-    """200k rows sampled from the labelled titles: well under the 1 M-in-seconds budget."""
-    import time
-
-    pool = pd.read_csv(FIXTURES / "labelled_titles.csv")["title"].to_numpy()
-    titles = pd.Series(np.random.default_rng(0).choice(pool, 200_000))
-    classify(titles.head(10))  # load rules outside the timing
-    start = time.perf_counter()
+def test_many_repeated_titles_classify_like_each_alone() -> None:
+    """200k rows sampled from the labelled titles (classified once per unique title, mapped back):
+    every row gets what its title gets alone. Speed is measured in `make bench`, not here."""
+    pool = pd.read_csv(FIXTURES / "labelled_titles.csv")["title"].drop_duplicates()
+    alone = classify(pool.reset_index(drop=True)).set_index(pool.to_numpy())["profession"]
+    titles = pd.Series(np.random.default_rng(0).choice(pool.to_numpy(), 200_000))
     out = classify(titles)
     assert len(out) == 200_000
-    assert time.perf_counter() - start < 5
+    assert (out["profession"].to_numpy() == alone.loc[titles].to_numpy()).all()
 
 
 def test_profession_names() -> None:
