@@ -53,10 +53,33 @@ def _market(wh: WH) -> object:
             qm.bonus_mentions(wh, f), qm.segments(wh, f))
 
 
-def _data(wh: WH) -> object:
+def _regions(wh: WH) -> object:
     from analytics import queries
+    from analytics.filters import Filters
 
-    return queries.overview(wh)
+    f = Filters()
+    four = ("RU-MOW", "RU-SPE", "RU-SVE", "RU-TA")
+    return (queries.pay_bands(wh, f, ("region",)), queries.pay_bands(wh, f, ()),
+            queries.latest_official_wages(wh),
+            queries.pay_bands(wh, f.with_(professions=("account_manager",)), ("capital",)),
+            queries.pay_bands(wh, f, ("federal_district",)),
+            queries.pay_bands(wh, f.with_(regions=four), ("region", "level")))
+
+
+def _offer_check(wh: WH) -> object:
+    from analytics import offer, queries_offer
+
+    inp = offer.OfferInput(profession="software_developer", level="senior", region="RU-TA",
+                           amount=250_000.0, period="month", basis="net", year=2025)
+    return queries_offer.choices(wh), queries_offer.check_offer(wh, inp)
+
+
+def _data(wh: WH) -> object:
+    from analytics import queries, queries_data
+    from analytics.filters import Filters
+
+    return (queries.overview(wh), queries_data.sources(wh), queries_data.loads(wh),
+            queries_data.flag_counts(wh, Filters()), queries_data.selection_size(wh, Filters(), False))
 
 
 PAGE_QUERIES: dict[str, Callable[[WH], object]] = {
@@ -64,6 +87,8 @@ PAGE_QUERIES: dict[str, Callable[[WH], object]] = {
     "pay_ranges": _pay_ranges,
     "pay_ranges, Moscow by level": _pay_ranges_filtered,
     "career_ladder": _career_ladder,
+    "regions": _regions,
+    "offer_check": _offer_check,
     "market": _market,
-    "data (overview)": _data,
+    "data": _data,
 }
