@@ -6,11 +6,12 @@ import streamlit as st
 
 from analytics import queries
 from analytics.i18n import t
-from ui import nav, sidebar
+from ui import nav, sidebar, state
 
 HERE = Path(__file__).parent
 
 st.set_page_config(page_title="Вилка · Vilka", page_icon="💼", layout="wide")
+state.leave_legacy_pages_mode()
 lang = sidebar.language()
 
 wh = queries.warehouse_key()

@@ -232,6 +232,7 @@ def _geo_mask(rows: pd.DataFrame, kind: str, value: Any) -> np.ndarray:
 EXPERIENCE: tuple[str, ...] = (*EXPERIENCE_NAMES, "unknown")
 _PCT = ("p10", "p25", "p50", "p75", "p90", "p50_ci_low", "p50_ci_high")
 ROW_COLUMNS = ("rung", "region_iso", "federal_district", "experience", "lo", "hi", "published")
+COUNTED_COLUMNS = ("rung", "region_iso", "federal_district", "experience", "lo", "hi", "n", "first", "last")
 
 
 def _widen(candidates: Sequence[pd.Series | None], chain: Sequence[tuple[str, Any]],
@@ -253,7 +254,9 @@ def rung_cells(rows: pd.DataFrame, n_rungs: int, scopes: Sequence[str],
     """One row per (scope, rung): pay percentiles of the rung in the scope, widened where sparse.
 
     ``rows``: one row per vacancy of the ladder with ``ROW_COLUMNS`` (``rung`` = 0-based index,
-    bottom first; ``lo``/``hi`` = the pay bounds, monthly roubles on one basis; ``published`` = date).
+    bottom first; ``lo``/``hi`` = the pay bounds, monthly roubles on one basis; ``published`` = date),
+    or identical vacancies counted, with ``COUNTED_COLUMNS`` (``n`` vacancies per row, ``first`` /
+    ``last`` their publication dates): the result is the same, at the cost of the distinct rows.
     A rung with fewer than ``min_n`` vacancies in its scope climbs region → federal district →
     Russia (``ranges.widen_chain``); ``trail`` keeps every geography tried with its n, ``geo_kind``
     / ``geo_value`` the one used (``geo_step`` its index in ``trail``, -1 for none). With no
@@ -263,16 +266,39 @@ def rung_cells(rows: pd.DataFrame, n_rungs: int, scopes: Sequence[str],
     geo_kind, geo_value, widened, trail, exp_<experience id> (shares of the rows used, summing to 1),
     first, last (publication dates of the rows used).
     """
+    count = "n" if "n" in rows.columns else None
+    rows = rows.assign(_w=rows[count] if count else 1, _exp=rows["experience"].fillna("unknown"),
+                       **({} if count else {"first": rows["published"], "last": rows["published"]}))
+    # every geography the scopes climb through, once (scopes share steps); its rows stacked under
+    # a step id, so one estimate (cells are independent) and one groupby serve them all
+    steps_ = list(dict.fromkeys(g for scope in scopes for g in geo_chain(scope)))
+    stacked = pd.concat([rows.iloc[:0].assign(_g=0)] + [rows[_geo_mask(rows, kind, value)].assign(_g=i)
+                                                        for i, (kind, value) in enumerate(steps_)], ignore_index=True)
+    cells: dict[tuple[int, int], pd.Series] = {}
+    extra: dict[tuple[int, int], dict[str, Any]] = {}
+    if len(stacked):
+        est = ranges.estimate_cells(stacked, by=["_g", "rung"], lo="lo", hi="hi", count=count)
+        cells = {(int(r["_g"]), int(r["rung"])): r for _, r in est.iterrows()}
+        exp = stacked.groupby(["_g", "rung", "_exp"])["_w"].sum().unstack(fill_value=0)
+        exp = exp.div(exp.sum(axis=1), axis=0)
+        dates = stacked.groupby(["_g", "rung"]).agg(first=("first", "min"), last=("last", "max"))
+        extra = {(int(g), int(r)): {**{f"exp_{e}": float(exp.at[(g, r), e]) if e in exp.columns else 0.0
+                                       for e in EXPERIENCE},
+                                    "first": dates.at[(g, r), "first"], "last": dates.at[(g, r), "last"]}
+                 for g, r in exp.index}
+    index = {step: i for i, step in enumerate(steps_)}
+
+    def step(kind: str, value: Any) -> tuple[dict[int, pd.Series], dict[int, dict[str, Any]]]:
+        """Cells per rung in one geography, and per rung the experience shares and dates of its rows."""
+        i = index[kind, value]
+        return ({r: c for (g, r), c in cells.items() if g == i}, {r: x for (g, r), x in extra.items() if g == i})
+
     out = []
     for scope in scopes:
         chain = geo_chain(scope)
-        per_step = []
-        for kind, value in chain:
-            sub = rows[_geo_mask(rows, kind, value)]
-            cells = ranges.estimate_cells(sub, by=["rung"], lo="lo", hi="hi") if len(sub) else None
-            per_step.append((sub, {} if cells is None else {int(r["rung"]): r for _, r in cells.iterrows()}))
+        per_step = [step(kind, value) for kind, value in chain]
         for rung in range(n_rungs):
-            row, trail = _widen([cells.get(rung) for _, cells in per_step], chain, min_n)
+            row, trail = _widen([cells.get(rung) for cells, _ in per_step], chain, min_n)
             used = len(trail) - 1 if row is not None else None
             rec: dict[str, Any] = {"scope": scope, "rung": rung, "n_asked": trail[0][2],
                                    "trail": tuple(trail), "widened": bool(used)}
@@ -282,13 +308,9 @@ def rung_cells(rows: pd.DataFrame, n_rungs: int, scopes: Sequence[str],
                             **{c: math.nan for c in _PCT}, **{f"exp_{e}": math.nan for e in EXPERIENCE},
                             "first": None, "last": None})
             else:
-                sub = per_step[used][0]
-                sub = sub[sub["rung"] == rung]
-                exp = sub["experience"].fillna("unknown").value_counts(normalize=True)
                 rec.update({"n": int(row["n"]), "geo_step": used, "geo_kind": chain[used][0], "geo_value": chain[used][1],
                             "hidden": row["hidden"], **{c: float(row[c]) for c in _PCT},
-                            **{f"exp_{e}": float(exp.get(e, 0.0)) for e in EXPERIENCE},
-                            "first": sub["published"].min(), "last": sub["published"].max()})
+                            **per_step[used][1][rung]})
             out.append(rec)
     return pd.DataFrame(out)
 

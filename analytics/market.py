@@ -137,6 +137,21 @@ def shares(counts: pd.DataFrame, value_col: str = "value") -> pd.DataFrame:
     return out
 
 
+def employer_table(rows: pd.DataFrame, bands: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The top employers from counted rows [employer, usable, lo, hi, n] (all rows of a selection,
+    counted per distinct row): employer, n (vacancies), n_pay (usable ones), p50 (median monthly pay
+    from ``bands`` keyed "key"; NaN where the band is hidden or missing). Most vacancies first, ties
+    by name; at most ``limit`` rows."""
+    if rows.empty:
+        return pd.DataFrame({"employer": pd.Series(dtype=object), "n": pd.Series(dtype="int64"),
+                             "n_pay": pd.Series(dtype="int64"), "p50": pd.Series(dtype=float)})
+    usable_n = rows["n"].where(rows["usable"], 0)
+    top = (rows.assign(n_pay=usable_n).groupby("employer", sort=False)[["n", "n_pay"]].sum()
+           .reset_index().sort_values(["n", "employer"], ascending=[False, True]).head(limit))
+    p50 = bands[["key", "p50"]].rename(columns={"key": "employer"})
+    return top.merge(p50, on="employer", how="left").reset_index(drop=True)
+
+
 def skill_premium(cells: pd.DataFrame, min_n: int = MIN_N_PREMIUM) -> pd.DataFrame:
     """Median pay with a skill vs without it, per skill.
 

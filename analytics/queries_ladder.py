@@ -1,8 +1,8 @@
 """SQL for the Career ladder page: the rows of a ladder's rungs, and their cells (cached).
 
-Only the rows of the ladder's professions that fit a rung leave DuckDB, and only their two bound
-columns plus the group keys (rung, region, federal district, experience, publication date); the
-interval-aware percentiles (``analytics.ranges``) run on those per (scope, rung) in
+Only the rows of the ladder's professions that fit a rung leave DuckDB, counted per distinct
+(rung, region, federal district, experience, two bound columns) with their first and last
+publication dates; the interval-aware percentiles (``analytics.ranges``) run on those per (scope, rung) in
 ``analytics.ladder.rung_cells``. Rung conditions are built from the fixed ladder reference; every
 value travels as a bound parameter.
 """
@@ -37,14 +37,14 @@ def _rung_condition(rung: ladder_mod.Rung) -> tuple[str, list]:
     return sql + ")", params
 
 
-def rung_rows_sql(lad: ladder_mod.Ladder, filters: Filters) -> tuple[str, list]:
-    """SELECT of the ladder's rows: a vacancy goes to the highest rung it fits (CASE top-down).
+def _rung_case(lad: ladder_mod.Ladder, filters: Filters) -> tuple[str, str, list, list]:
+    """The rung CASE (a vacancy goes to the highest rung it fits: CASE top-down), its parameters,
+    and the WHERE clause with its own.
 
     The page's ladder replaces the sidebar's profession and level filters, and its comparison
     scopes replace the sidebar's regions; every other shared filter (basis, experience, title,
     source) applies.
     """
-    lo, hi = pay_columns(filters.basis)
     cases, case_params = [], []
     for i in reversed(range(len(lad.rungs))):
         cond, p = _rung_condition(lad.rungs[i])
@@ -52,12 +52,36 @@ def rung_rows_sql(lad: ladder_mod.Ladder, filters: Filters) -> tuple[str, list]:
         case_params += p
     clause, params = where(filters.with_(professions=tuple(lad.professions), levels=(), regions=(),
                                          federal_districts=()))
+    return f"CASE {' '.join(cases)} END", clause, case_params, params
+
+
+def rung_rows_sql(lad: ladder_mod.Ladder, filters: Filters) -> tuple[str, list]:
+    """SELECT of the ladder's rows, one per vacancy (see :func:`_rung_case`)."""
+    lo, hi = pay_columns(filters.basis)
+    case, clause, case_params, params = _rung_case(lad, filters)
     sql = f"""
         SELECT * FROM (
-            SELECT CASE {' '.join(cases)} END AS rung, region_iso, federal_district, experience,
+            SELECT {case} AS rung, region_iso, federal_district, experience,
                    {lo} AS lo, {hi} AS hi, CAST(published_at AS DATE) AS published
             FROM vacancies {clause}
         ) WHERE rung IS NOT NULL"""
+    return sql, case_params + params
+
+
+def counted_rows_sql(lad: ladder_mod.Ladder, filters: Filters) -> tuple[str, list]:
+    """SELECT of the ladder's rows with identical ones counted: ``ladder.COUNTED_COLUMNS``, plus
+    rows with rung NULL (the ladder's professions at no rung's level) for the caller to drop.
+
+    No ``WHERE rung IS NOT NULL`` here: DuckDB would merge it into the scan's filter and run the
+    CASE (title LIKEs) on every row of the table rather than on the ladder's few. A date is the
+    same whether cast before or after min/max, so the dates of a group cost one cast each.
+    """
+    lo, hi = pay_columns(filters.basis)
+    case, clause, case_params, params = _rung_case(lad, filters)
+    sql = f"""
+        SELECT {case} AS rung, region_iso, federal_district, experience, {lo} AS lo, {hi} AS hi,
+               count(*) AS n, CAST(min(published_at) AS DATE) AS first, CAST(max(published_at) AS DATE) AS last
+        FROM vacancies {clause} GROUP BY ALL"""
     return sql, case_params + params
 
 
@@ -67,10 +91,19 @@ def rung_rows(wh: WH, filters: Filters, ladder_id: str) -> pd.DataFrame:
     return _df(wh, sql, params)
 
 
+def rung_counted_rows(wh: WH, filters: Filters, ladder_id: str) -> pd.DataFrame:
+    """The usable vacancies on the ladder with identical rows counted: ``analytics.ladder.COUNTED_COLUMNS``
+    (monthly ₽); :func:`analytics.ladder.rung_cells` gives the same cells as from :func:`rung_rows`."""
+    sql, params = counted_rows_sql(ladder_mod.ladders()[ladder_id], filters)
+    rows = _df(wh, sql, params)
+    rows = rows[rows["rung"].notna()].reset_index(drop=True)
+    return rows.astype({"rung": "int32"})
+
+
 @st.cache_data(ttl=_TTL, show_spinner=False)
 def ladder_cells(wh: WH, filters: Filters, ladder_id: str, scopes: tuple[str, ...]) -> pd.DataFrame:
     """Pay cells per (scope, rung) of a ladder (``analytics.ladder.rung_cells``), monthly roubles on
     ``filters.basis``; unknown scopes are dropped, none left → Russia as a whole."""
     lad = ladder_mod.ladders()[ladder_id]
     scopes = tuple(s for s in scopes if ladder_mod.is_scope(s)) or (ladder_mod.RUSSIA,)
-    return ladder_mod.rung_cells(rung_rows(wh, filters, ladder_id), len(lad.rungs), scopes)
+    return ladder_mod.rung_cells(rung_counted_rows(wh, filters, ladder_id), len(lad.rungs), scopes)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from analytics import market, ranges
 from analytics.filters import PUBLISHED_UTC, Filters, pay_columns, where
-from analytics.queries import _TTL, WH, _con, _df, counted_rows
+from analytics.queries import _TTL, WH, _con, _df
 
 _TITLE = "replace(lower(coalesce(title, '')), 'ё', 'е')"
 _PERIOD = {"week": f"CAST(date_trunc('week', {PUBLISHED_UTC}) AS DATE)",
@@ -37,13 +37,6 @@ def _rule_sql(rule: market.KeywordRule, name: str) -> tuple[str, dict[str, str]]
         variables[f"{name}_ex"] = rule.exclude_pattern
         expr = f"({expr} AND NOT regexp_matches({_TITLE}, getvariable('{name}_ex')))"
     return expr, variables
-
-
-def _title_tags(expr: str) -> str:
-    """``vacancies`` joined to a tag per distinct title: regexes run once per title, not per row
-    (titles repeat: a million vacancies have tens of thousands of titles)."""
-    return (f"vacancies JOIN (SELECT title, {expr} AS tag FROM (SELECT DISTINCT title FROM vacancies)) "
-            "tags USING (title)")
 
 
 def _df_with(wh: WH, variables: dict[str, str], sql: str, params: list | None = None) -> pd.DataFrame:
@@ -91,11 +84,16 @@ def counts(wh: WH, filters: Filters, column: str) -> pd.DataFrame:
     return market.shares(df)
 
 
-def _bands(wh: WH, key_sql: str, clause: str, params: list, basis: str,
-           variables: dict[str, str] | None = None, table: str = "vacancies") -> pd.DataFrame:
-    """Percentile bands per value of ``key_sql`` over the rows of ``clause`` (usable rows)."""
-    lo, hi = pay_columns(basis)
-    rows = counted_rows(wh, f"{key_sql} AS key", lo, hi, clause, params, variables, table)
+def _usable_pay(lo: str, hi: str) -> str:
+    """``usable`` and the two bound columns, NULL on flagged rows: counted rows of ALL rows of a
+    selection then serve both the counts (every row) and the pay bands (usable rows) in one scan."""
+    return (f"len(flags) = 0 AS usable, CASE WHEN len(flags) = 0 THEN {lo} END AS lo, "
+            f"CASE WHEN len(flags) = 0 THEN {hi} END AS hi, count(*) AS n")
+
+
+def _cells(rows: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Percentile bands per ``key`` from counted rows (usable ones only), key column renamed "key"."""
+    rows = rows.loc[rows["usable"], [key, "lo", "hi", "n"]].rename(columns={key: "key"})
     if rows.empty:
         return pd.DataFrame(columns=["key", "n", "p10", "p25", "p50", "p75", "p90"])
     return ranges.estimate_cells(rows, by=["key"], lo="lo", hi="hi", count="n")
@@ -104,17 +102,17 @@ def _bands(wh: WH, key_sql: str, clause: str, params: list, basis: str,
 @st.cache_data(ttl=_TTL, show_spinner=False)
 def top_employers(wh: WH, filters: Filters, limit: int = 15) -> pd.DataFrame:
     """The employers with most vacancies in the selection (all rows) and their median offered pay
-    (usable rows; NaN below ``ranges.MIN_N_ALL``)."""
+    (usable rows; NaN below ``ranges.MIN_N_ALL``).
+
+    One query: the top employers are picked in a subquery and only their rows, counted per
+    (employer, usable, lo, hi), come out (a hash semi-join; counts and bands both from those rows)."""
     clause, params = where(filters, usable_only=False)
-    top = _df(wh, f"""SELECT employer, count(*) AS n, count(*) FILTER (WHERE len(flags) = 0) AS n_pay
-                      FROM vacancies {_and(clause, 'employer IS NOT NULL')}
-                      GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?""", params + [int(limit)])
-    if top.empty:
-        return top.assign(p50=pd.Series(dtype=float))
-    uclause, uparams = where(filters)
-    bands = _bands(wh, "employer", _and(uclause, "list_contains(?, employer)"),
-                   uparams + [top["employer"].tolist()], filters.basis)
-    return top.merge(bands[["key", "p50"]].rename(columns={"key": "employer"}), on="employer", how="left")
+    lo, hi = pay_columns(filters.basis)
+    top = (f"SELECT employer FROM vacancies {_and(clause, 'employer IS NOT NULL')} "
+           "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ?")
+    rows = _df(wh, f"SELECT employer, {_usable_pay(lo, hi)} FROM vacancies "
+                   f"{_and(clause, f'employer IN ({top})')} GROUP BY ALL", params + params + [int(limit)])
+    return market.employer_table(rows, _cells(rows, "employer"), limit)
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
@@ -151,37 +149,53 @@ def skill_premium(wh: WH, filters: Filters, limit: int = 12) -> pd.DataFrame:
     return market.skill_premium(cells)
 
 
+_SEGMENT = ("CASE WHEN tags.b2b AND tags.b2c THEN 'both' WHEN tags.b2b THEN 'b2b' WHEN tags.b2c THEN 'b2c' "
+            "ELSE 'none' END")
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def structure_rows(wh: WH, filters: Filters) -> pd.DataFrame:
+    """All rows of the selection counted per (bonus, segment, usable, lo, hi) → n: one query behind
+    both :func:`bonus_mentions` and :func:`segments`. ``bonus``: the title matches the bonus rule;
+    ``segment``: b2b / b2c / both / none for the segment professions, None for the others; ``lo``,
+    ``hi``: monthly roubles on ``filters.basis``, NULL where not ``usable``.
+
+    The title is read once: the selection is first counted per (title, segment profession, usable,
+    lo, hi) — tens of thousands of rows for a million vacancies — the regexes then run once per
+    distinct title of those, and the tags are summed away. Both steps are MATERIALIZED so DuckDB
+    cannot push a regex down into the scan (measured at 1 M rows: ~155 ms, against ~245 ms for a
+    per-warehouse cached list of matching titles joined back onto every row)."""
+    rules = market.pay_structure_rules()
+    exprs, variables = zip(*(_rule_sql(r, name) for name, r in
+                             (("bonus", rules.bonus), ("b2b", rules.b2b), ("b2c", rules.b2c))), strict=True)
+    variables = {k: v for var in variables for k, v in var.items()}
+    lo, hi = pay_columns(filters.basis)
+    clause, params = where(filters, usable_only=False)
+    return _df_with(wh, variables, f"""
+        WITH g AS MATERIALIZED (SELECT title, list_contains(?, profession) AS seg, {_usable_pay(lo, hi)}
+                                FROM vacancies {clause} GROUP BY ALL),
+             tags AS MATERIALIZED (SELECT title, {exprs[0]} AS bonus, {exprs[1]} AS b2b, {exprs[2]} AS b2c
+                                   FROM (SELECT DISTINCT title FROM g))
+        SELECT coalesce(tags.bonus, false) AS bonus, CASE WHEN seg THEN {_SEGMENT} END AS segment,
+               usable, lo, hi, CAST(sum(n) AS BIGINT) AS n
+        FROM g LEFT JOIN tags USING (title) GROUP BY ALL""", [list(rules.segment_professions)] + params)
+
+
 @st.cache_data(ttl=_TTL, show_spinner=False)
 def bonus_mentions(wh: WH, filters: Filters) -> dict:
     """Pay structure from titles: how many vacancies mention a bonus / % of sales / KPI (all rows),
     and the pay bands of those that do vs those that don't (usable rows; key True/False)."""
-    expr, variables = _rule_sql(market.pay_structure_rules().bonus, "bonus")
-    table = _title_tags(expr)
-    clause, params = where(filters, usable_only=False)
-    row = _df_with(wh, variables, f"SELECT count(*) AS n_all, count(*) FILTER (WHERE tag) AS n_bonus "
-                                  f"FROM {table} {clause}", params).iloc[0]
-    uclause, uparams = where(filters)
-    bands = _bands(wh, "tag", uclause, uparams, filters.basis, variables, table)
-    return {"n_all": int(row["n_all"]), "n_bonus": int(row["n_bonus"]), "bands": bands}
+    rows = structure_rows(wh, filters)
+    return {"n_all": int(rows["n"].sum()), "n_bonus": int(rows.loc[rows["bonus"], "n"].sum()),
+            "bands": _cells(rows, "bonus")}
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
 def segments(wh: WH, filters: Filters) -> dict:
     """B2B vs B2C mentions in the titles of sales and account roles (professions from the rules):
     counts over all rows and pay bands over usable rows, key ∈ b2b, b2c, both, none."""
-    rules = market.pay_structure_rules()
-    b2b, v_b2b = _rule_sql(rules.b2b, "b2b")
-    b2c, v_b2c = _rule_sql(rules.b2c, "b2c")
-    variables = v_b2b | v_b2c
-    key = (f"CASE WHEN {b2b} AND {b2c} THEN 'both' WHEN {b2b} THEN 'b2b' WHEN {b2c} THEN 'b2c' "
-           "ELSE 'none' END")
-    profs = list(rules.segment_professions)
-    table = _title_tags(key)
-    clause, params = where(filters, usable_only=False)
-    n = _df_with(wh, variables, f"SELECT tag AS key, count(*) AS n FROM {table} "
-                                f"{_and(clause, 'list_contains(?, profession)')} GROUP BY 1 ORDER BY 1",
-                 params + [profs])
-    uclause, uparams = where(filters)
-    bands = _bands(wh, "tag", _and(uclause, "list_contains(?, profession)"), uparams + [profs],
-                   filters.basis, variables, table)
-    return {"counts": n, "bands": bands, "professions": tuple(profs)}
+    rows = structure_rows(wh, filters)
+    rows = rows[rows["segment"].notna()]
+    n = rows.groupby("segment", sort=True)["n"].sum().rename_axis("key").reset_index()
+    profs = market.pay_structure_rules().segment_professions
+    return {"counts": n, "bands": _cells(rows, "segment"), "professions": tuple(profs)}

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import bands, fmt, labels, queries
+from analytics import bands, export, fmt, labels, queries
 from analytics.figures import bands_figure, raw_bounds_figure
 from analytics.i18n import t
 from ui.state import context
@@ -48,6 +48,8 @@ money = {c: st.column_config.NumberColumn(c.upper().replace("_CI_", " CI "), for
 with st.expander(t("table", lang)):
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"label": t("pr_col_group", lang), "widening": t("pr_col_widening", lang), **money})
+    st.download_button(t("download_csv", lang), export.to_csv_bytes(table.assign(basis=f.basis, unit="RUB/month")),
+                       file_name=f"vilka_pay_ranges_{by}_{f.basis}.csv", mime="text/csv", key="pr_csv")
 with st.expander(t("pr_method_title", lang)):
     st.write(t("pr_method", lang))
 st.caption(t("hidden_note", lang) + " " + t("sources_caption", lang))

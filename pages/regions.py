@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import fmt, labels, queries, regions
+from analytics import export, fmt, labels, queries, regions
 from analytics.figures import bands_figure
 from analytics.i18n import t
 from ui.state import context
@@ -49,6 +49,9 @@ cols = {"name": t("reg_col_region", lang), "federal_district": t("reg_col_fd", l
         "to_official": t("reg_col_to_official", lang)}
 st.dataframe(table[list(cols)].rename(columns=cols), hide_index=True, width="stretch",
              column_config={c: st.column_config.NumberColumn(format="localized") for c in cols.values()})
+st.download_button(t("download_csv", lang),
+                   export.to_csv_bytes(table[["region", *cols]].assign(basis=f.basis, unit="RUB/month")),
+                   file_name=f"vilka_regions_{f.basis}.csv", mime="text/csv", key="reg_csv")
 
 st.subheader(t("reg_districts", lang))
 fd = queries.pay_bands(ctx.wh, f.with_(regions=()), ("federal_district",))

@@ -182,6 +182,18 @@ def test_a_sparse_region_widens_to_its_district_then_russia():
     assert cells.loc[0, "first"] == pd.Timestamp("2022-03-01")
 
 
+def test_counted_rows_give_the_cells_of_the_rows_one_by_one():
+    rows = _rows([(0, "RU-TA", "Приволжский", 20, 60_000), (0, "RU-TA", "Приволжский", 20, 60_000),
+                  (1, "RU-TA", "Приволжский", 3, 90_000), (1, "RU-BA", "Приволжский", 4, 80_000),
+                  (2, "RU-MOW", "Центральный", 12, 200_000), (2, "RU-MOW", "Центральный", 12, 200_000)])
+    keys = ["rung", "region_iso", "federal_district", "experience", "lo", "hi"]
+    counted = (rows.groupby(keys, dropna=False)["published"].agg(n="size", first="min", last="max")
+               .reset_index()[list(ladder.COUNTED_COLUMNS)])
+    assert len(counted) < len(rows)  # identical vacancies were counted
+    scopes = ["RU-TA", "RU-MOW", ladder.RUSSIA_EX_MOW, ladder.RUSSIA]
+    pd.testing.assert_frame_equal(ladder.rung_cells(counted, 3, scopes), ladder.rung_cells(rows, 3, scopes))
+
+
 def test_the_chart_says_what_was_widened_and_what_is_missing():
     rows = _rows([(0, "RU-TA", "Приволжский", 2, 90_000), (0, "RU-BA", "Приволжский", 4, 80_000),
                   (1, "RU-TA", "Приволжский", 3, 150_000)])
@@ -249,6 +261,22 @@ def test_the_ladder_overrides_sidebar_profession_level_and_region(wh):
     assert plain["n"].tolist() == queries_ladder.ladder_cells(wh, other, "software_development", ("RU-MOW",))["n"].tolist()
     exp = queries_ladder.ladder_cells(wh, Filters(experience=("noExperience",)), "software_development", ("RU-MOW",))
     assert exp["n_asked"].sum() < plain["n_asked"].sum()  # other shared filters still apply
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(basis="gross", experience=("between1And3",))])
+def test_the_page_cells_from_counted_rows_equal_those_from_every_row(wh, filters):
+    from analytics import queries_ladder
+
+    scopes = ("RU-MOW", "RU-SPE", "RU-SVE", ladder.RUSSIA_EX_MOW, ladder.RUSSIA)
+    for lid, lad in ladder.ladders().items():
+        counted = queries_ladder.rung_counted_rows(wh, filters, lid)
+        assert list(counted.columns) == list(ladder.COUNTED_COLUMNS)
+        rows = queries_ladder.rung_rows(wh, filters, lid)
+        assert counted["n"].sum() == len(rows) and len(counted) <= len(rows)
+        if len(rows) > 1000:
+            assert len(counted) < len(rows)  # ads repeat round numbers: identical rows counted once
+        per_row = ladder.rung_cells(rows, len(lad.rungs), scopes)
+        pd.testing.assert_frame_equal(queries_ladder.ladder_cells(wh, filters, lid, scopes), per_row)
 
 
 def test_account_management_is_thin_but_works(wh):

@@ -193,6 +193,48 @@ def test_sql_matching_equals_the_python_twin(wh, con):
     assert sum(counts.values()) == len(sales)
 
 
+def _per_row_bands(rows: pd.DataFrame, key: str) -> pd.DataFrame:
+    usable = rows[rows["usable"]].rename(columns={key: "key"})
+    return ranges.estimate_cells(usable, by=["key"], lo="lo", hi="hi")
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(basis="gross", regions=("RU-MOW",))])
+def test_counted_cached_paths_equal_a_per_row_computation(wh, con, filters):
+    """Title tags cached per warehouse, one counted scan per selection: the same counts and bands
+    as matching every row in pandas and estimating from one row per vacancy."""
+    lo, hi = ("pay_from_gross_rub", "pay_to_gross_rub") if filters.basis == "gross" else ("pay_from_net_rub", "pay_to_net_rub")
+    region = "WHERE region_iso = 'RU-MOW'" if filters.regions else ""
+    rows = con.execute(f"SELECT title, employer, profession, len(flags) = 0 AS usable, {lo} AS lo, {hi} AS hi "
+                       f"FROM vacancies {region}").df()
+    rules = market.pay_structure_rules()
+    rows["bonus"] = market.mentions(rows["title"], rules.bonus)
+    b2b, b2c = market.mentions(rows["title"], rules.b2b), market.mentions(rows["title"], rules.b2c)
+    rows["segment"] = np.select([b2b & b2c, b2b, b2c], ["both", "b2b", "b2c"], "none")
+
+    bonus = qm.bonus_mentions(wh, filters)
+    assert (bonus["n_all"], bonus["n_bonus"]) == (len(rows), int(rows["bonus"].sum()))
+    pd.testing.assert_frame_equal(bonus["bands"], _per_row_bands(rows, "bonus"))
+
+    sales = rows[rows["profession"].isin(rules.segment_professions)]
+    seg = qm.segments(wh, filters)
+    assert dict(zip(seg["counts"]["key"], seg["counts"]["n"], strict=True)) == sales["segment"].value_counts().to_dict()
+    pd.testing.assert_frame_equal(seg["bands"], _per_row_bands(sales, "segment"))
+
+    top = qm.top_employers(wh, filters, limit=12)
+    named = rows[rows["employer"].notna()]
+    expect = (named.groupby("employer").agg(n=("usable", "size"), n_pay=("usable", "sum")).reset_index()
+              .sort_values(["n", "employer"], ascending=[False, True]).head(12))
+    assert top["employer"].tolist() == expect["employer"].tolist()
+    assert top["n"].tolist() == expect["n"].tolist() and top["n_pay"].tolist() == expect["n_pay"].tolist()
+    p50 = _per_row_bands(named[named["employer"].isin(expect["employer"])], "employer").set_index("key")["p50"]
+    np.testing.assert_allclose(top["p50"].to_numpy(), p50.reindex(top["employer"]).to_numpy())
+
+
+def test_employer_table_of_nothing_keeps_its_columns():
+    empty = market.employer_table(pd.DataFrame(columns=["employer", "usable", "lo", "hi", "n"]), pd.DataFrame(), 15)
+    assert empty.empty and list(empty.columns) == ["employer", "n", "n_pay", "p50"]
+
+
 def test_b2b_pays_more_than_unlabelled_sales_on_the_snapshot(wh):
     """The article's claim, checked on data: B2B sales titles pay more than sales titles without a segment."""
     bands = qm.segments(wh, Filters())["bands"].set_index("key")

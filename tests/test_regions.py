@@ -78,3 +78,14 @@ def test_warehouse_official_wages_match_the_shipped_rosstat_table(snapshot_wareh
         assert got.at[iso, "wage_rub"] == want.at[iso, "wage_rub"]
         assert got.at[iso, "wage_12m_rub"] == want.at[iso, "wage_12m_rub"] or (
             pd.isna(got.at[iso, "wage_12m_rub"]) and pd.isna(want.at[iso, "wage_12m_rub"]))
+
+
+def test_regions_page_offers_the_ranking_as_csv(snapshot_warehouse, monkeypatch):
+    monkeypatch.setenv("VILKA_WAREHOUSE", str(snapshot_warehouse))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/regions.py")
+    at.run()
+    assert not at.exception
+    buttons = at.get("download_button")
+    assert buttons, "a CSV download is offered"

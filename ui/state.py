@@ -17,12 +17,14 @@ class Context:
     filters: Filters
 
 
-def _leave_legacy_pages_mode() -> None:
+def leave_legacy_pages_mode() -> None:
     """A deep link (e.g. /regions) as the first request of a server process makes Streamlit run
     the page file directly, in its legacy ``pages/`` directory mode, skipping app.py (no sidebar,
     wrong menu). app.py routes with st.navigation, so switch the legacy mode off and rerun: the
-    rerun goes through app.py and lands on the same page. (Streamlit keeps this flag on its
-    PagesManager class; st.navigation itself clears it the same way.)"""
+    rerun goes through app.py and lands on the same page. app.py calls it first too: widgets made
+    in legacy mode get other ids than in the rerun, which lost the first filter change of the first
+    visitor. (Streamlit keeps this flag on its PagesManager class; st.navigation clears it the same
+    way.)"""
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
@@ -32,7 +34,7 @@ def _leave_legacy_pages_mode() -> None:
 
 def context() -> Context:
     """Set by app.py before the page runs; a page run on its own gets defaults."""
-    _leave_legacy_pages_mode()
+    leave_legacy_pages_mode()
     lang = st.session_state.get("lang", "ru")
     wh = st.session_state.get("wh") or queries.warehouse_key()
     return Context(lang=lang, wh=wh, filters=st.session_state.get("filters", Filters()))
