@@ -202,13 +202,13 @@ def test_page_in_english_and_its_own_widgets(app, wh):
     at = app()
     at.sidebar.radio(key="lang").set_value("en").run()
     assert at.title[0].value == "Data" and "fit for pay statistics" in _text(at)
-    at.sidebar.multiselect(key="f_regions").set_value(["RU-SPE"]).run()
+    at.sidebar.multiselect(key="f_regions_en").set_value(["RU-SPE"]).run()  # English widgets: own keys
     spb = Filters(regions=("RU-SPE",))
     assert f"The file holds {qd.selection_size(wh, spb, False):,} rows" in _text(at)
     at.checkbox(key="data_include_flagged").check().run()
     assert not at.exception
     assert f"The file holds {qd.selection_size(wh, spb, True):,} rows" in _text(at)
-    at.sidebar.multiselect(key="f_professions").set_value(["account_manager"]).run()
+    at.sidebar.multiselect(key="f_professions_en").set_value(["account_manager"]).run()
     assert "“Аккаунт-менеджер”, regions: Saint Petersburg" in _text(at)
     assert not at.button(key="data_refresh").disabled
 

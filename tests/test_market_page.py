@@ -83,7 +83,7 @@ def test_filters_that_match_nothing(app):
 def test_english_and_gross(app):
     at = app()
     at.sidebar.radio(key="lang").set_value("en").run()
-    at.sidebar.radio(key="f_basis").set_value("gross").run()
+    at.sidebar.radio(key="f_basis_en").set_value("gross").run()
     _ok(at)
     assert at.title[0].value == "Market"
     titles = _titles(at)

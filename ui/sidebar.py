@@ -15,31 +15,52 @@ def language() -> str:
     return lang or "ru"
 
 
+_STORE = "_filter_values"  # the filters' values, language-neutral, carried across a language switch
+
+
+def _key(name: str, lang: str) -> str:
+    """Widget key per language. Streamlit identifies a keyed widget by its key alone, and the
+    browser keeps the selection as option *text*: after a language switch it showed stale Russian
+    tags and an unselected radio. A new key per language makes fresh widgets, seeded below."""
+    return name if lang == "ru" else f"{name}_{lang}"
+
+
+def _seed(name: str, lang: str, allowed: list | None = None) -> str:
+    """The widget key, with its state taken from the language-neutral store when the widget is new."""
+    key = _key(name, lang)
+    stored = st.session_state.get(_STORE, {})
+    if key not in st.session_state and name in stored:
+        value = stored[name]
+        if allowed is not None and isinstance(value, list):
+            value = [v for v in value if v in allowed]
+        st.session_state[key] = value
+    return key
+
+
+def _multi(label: str, name: str, values: list, lang: str, fmt) -> list:
+    return st.sidebar.multiselect(label, values, key=_seed(name, lang, values), format_func=fmt,
+                                  placeholder=t("all", lang))
+
+
 def filters(wh: queries.WH, lang: str) -> Filters:
     opts = queries.options(wh)
-    sb = st.sidebar
-    sb.header(t("filters", lang))
-    prof = opts["profession"]
-    professions = sb.multiselect(
-        t("profession", lang), prof["value"].tolist(), key="f_professions",
-        format_func=lambda v: f"{labels.profession(v, lang)} ({int(prof.set_index('value').at[v, 'n'])})",
-        placeholder=t("all", lang))
-    reg = opts["region"]
-    regions = sb.multiselect(
-        t("region", lang), reg["value"].tolist(), key="f_regions",
-        format_func=lambda v: f"{labels.region(v, lang)} ({int(reg.set_index('value').at[v, 'n'])})",
-        placeholder=t("all", lang))
-    levels = sb.multiselect(t("level", lang), opts["level"]["value"].tolist(), key="f_levels",
-                            format_func=lambda v: labels.label("level", v, lang), placeholder=t("all", lang))
-    experience = sb.multiselect(t("experience", lang), opts["experience"]["value"].tolist(), key="f_experience",
-                                format_func=lambda v: labels.label("experience", v, lang),
-                                placeholder=t("all", lang))
-    src = opts["source"]
-    sources = sb.multiselect(t("source", lang), src["value"].tolist(), key="f_sources",
-                             format_func=lambda v: f"{t('source_' + v, lang)} ({int(src.set_index('value').at[v, 'n'])})",
-                             placeholder=t("all", lang))
-    title = sb.text_input(t("title_contains", lang), key="f_title", max_chars=100)
-    basis = sb.radio(t("basis", lang), ("net", "gross"), key="f_basis", horizontal=True,
-                     format_func=lambda v: t(f"basis_{v}", lang))
+    st.sidebar.header(t("filters", lang))
+    counts = {k: v.set_index("value")["n"] for k, v in opts.items()}
+    professions = _multi(t("profession", lang), "f_professions", opts["profession"]["value"].tolist(), lang,
+                         lambda v: f"{labels.profession(v, lang)} ({int(counts['profession'][v])})")
+    regions = _multi(t("region", lang), "f_regions", opts["region"]["value"].tolist(), lang,
+                     lambda v: f"{labels.region(v, lang)} ({int(counts['region'][v])})")
+    levels = _multi(t("level", lang), "f_levels", opts["level"]["value"].tolist(), lang,
+                    lambda v: labels.label("level", v, lang))
+    experience = _multi(t("experience", lang), "f_experience", opts["experience"]["value"].tolist(), lang,
+                        lambda v: labels.label("experience", v, lang))
+    sources = _multi(t("source", lang), "f_sources", opts["source"]["value"].tolist(), lang,
+                     lambda v: f"{t('source_' + v, lang)} ({int(counts['source'][v])})")
+    title = st.sidebar.text_input(t("title_contains", lang), key=_seed("f_title", lang), max_chars=100)
+    basis = st.sidebar.radio(t("basis", lang), ("net", "gross"), key=_seed("f_basis", lang), horizontal=True,
+                             format_func=lambda v: t(f"basis_{v}", lang))
+    st.session_state[_STORE] = {"f_professions": professions, "f_regions": regions, "f_levels": levels,
+                                "f_experience": experience, "f_sources": sources, "f_title": title,
+                                "f_basis": basis}
     return Filters(professions=tuple(professions), regions=tuple(regions), levels=tuple(levels),
                    experience=tuple(experience), sources=tuple(sources), title=title or "", basis=basis or "net")

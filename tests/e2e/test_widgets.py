@@ -35,3 +35,18 @@ def test_second_visitor_keeps_their_first_filter(app_page):
     assert len(app_page.tags("f_regions")) == 1
     app_page.choose("f_basis", "до вычета НДФЛ (gross)")
     assert len(app_page.tags("f_regions")) == 1
+
+
+def test_language_switch_keeps_the_filters_and_shows_them_translated(app_page):
+    app_page.open("")
+    app_page.pick("f_regions", "Москва")
+    app_page.choose("f_basis", "до вычета НДФЛ (gross)")
+    app_page.choose("lang", "English")
+    tags = app_page.tags("f_regions_en")  # English widgets have their own keys (ui/sidebar.py)
+    assert len(tags) == 1 and tags[0].startswith("Moscow")
+    checked = app_page.page.locator('.st-key-f_basis_en input[type="radio"]:checked')
+    assert checked.count() == 1
+    label = app_page.page.locator('.st-key-f_basis_en label:has(input:checked)').inner_text()
+    assert "gross" in label and "before tax" in label
+    app_page.choose("lang", "Русский")
+    assert app_page.tags("f_regions")[0].startswith("Москва")
