@@ -69,8 +69,9 @@ def bands_figure(cells: pd.DataFrame, label_col: str, basis: str, lang: str = "r
     n_total = int(cells["n"].sum())
     fig.update_layout(
         title=title or t("bands_title", lang, basis=basis_text, n=fmt.number(n_total, lang)),
-        barmode="overlay", height=max(320, 34 * len(df) + 140), margin={"l": 10, "r": 10, "t": 60, "b": 40},
-        legend={"orientation": "h", "y": -0.12}, separators=", " if lang == "ru" else ".,",
+        barmode="overlay", height=max(260, 34 * len(df) + 130), margin={"l": 10, "r": 10, "t": 80, "b": 40},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+        separators=", " if lang == "ru" else ".,",
         xaxis={"title": t("unit_axis", lang, basis=basis_text), "tickformat": ",.0f", "rangemode": "tozero"},
         yaxis={"automargin": True},
     )

@@ -211,6 +211,10 @@ def comparison_defaults(available: Sequence[str]) -> list[str]:
 def _layout(fig: go.Figure, title: str, lang: str, height: int = 360) -> go.Figure:
     fig.update_layout(title=title, height=height, margin={"l": 10, "r": 10, "t": 60, "b": 40},
                       separators=", " if lang == "ru" else ".,", legend={"orientation": "h", "y": -0.18})
+    # counts as "10 000", not plotly's SI "10k"; the separators above make the space Russian
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        if axis.type != "date" and axis.type != "category" and not axis.tickformat:
+            axis.tickformat = ",d"
     return fig
 
 
@@ -222,7 +226,8 @@ def trend_figure(volume: pd.DataFrame, freq: str, lang: str = "ru") -> go.Figure
                          marker_color=LIGHT))
     fig.add_trace(go.Bar(x=volume["period"], y=volume["n_salary"], name=t("market_with_salary", lang),
                          marker_color=BAR))
-    fig.update_layout(barmode="overlay", yaxis={"title": t("market_vacancies_axis", lang)}, bargap=0.1)
+    fig.update_layout(barmode="overlay", yaxis={"title": t("market_vacancies_axis", lang)}, bargap=0.1,
+                      xaxis={"type": "date", "tickformat": "%m.%Y" if lang == "ru" else "%b %Y"})
     window = bulk_window(volume)
     if window is not None:  # a stray old posting should not squeeze the rest; zooming out shows all
         fig.update_xaxes(range=window)

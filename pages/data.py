@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import datainfo, export, fmt, labels, refresh
 from analytics import queries_data as qd
 from analytics.i18n import t
+from ui import tables
 from ui.state import context
 
 ctx = context()
@@ -15,17 +16,20 @@ st.subheader(t("data_sources_header", lang))
 sources = qd.sources(wh)
 st.caption(t("data_sources_caption", lang, rows=fmt.number(int(sources["rows"].sum()), lang),
              usable=fmt.number(int(sources["usable"].sum()), lang)))
-st.dataframe(datainfo.sources_table(sources, lang), hide_index=True, width="stretch")
+src_table = datainfo.sources_table(sources, lang)
+st.dataframe(src_table, hide_index=True, width="stretch", column_config=tables.localized(src_table))
 
 st.subheader(t("data_loads_header", lang))
 loads = qd.loads(wh)
 st.markdown(datainfo.last_refresh(loads, lang))
 if not loads.empty:
-    st.dataframe(datainfo.loads_table(loads, lang), hide_index=True, width="stretch")
+    loads_table = datainfo.loads_table(loads, lang)
+    st.dataframe(loads_table, hide_index=True, width="stretch", column_config=tables.localized(loads_table))
     st.caption(t("data_duplicates_note", lang))
 
 st.subheader(t("data_flags_header", lang))
-st.dataframe(datainfo.flags_table(qd.flag_counts(wh, f), lang), hide_index=True, width="stretch")
+flags_table = datainfo.flags_table(qd.flag_counts(wh, f), lang)
+st.dataframe(flags_table, hide_index=True, width="stretch", column_config=tables.localized(flags_table))
 st.caption(t("data_flags_caption", lang))
 
 st.subheader(t("data_download_header", lang))

@@ -35,20 +35,22 @@ if not cap.empty:
     st.caption(t("reg_capital_caption", lang, profession=", ".join(labels.profession(p, lang) for p in prof)))
 
 st.subheader(t("reg_ranking", lang))
-left, right = st.columns(2)
-left.plotly_chart(regions.ratio_figure(table, "to_moscow", t("reg_to_moscow_title", lang, basis=basis_text), lang),
-                  width="stretch")
+st.plotly_chart(regions.ratio_figure(table, "to_moscow", t("reg_to_moscow_title", lang, basis=basis_text), lang),
+                width="stretch")
 if wages is not None and table["to_official"].notna().any():
-    right.plotly_chart(regions.ratio_figure(
+    st.plotly_chart(regions.ratio_figure(
         table, "to_official", t("reg_to_official_title", lang, basis=basis_text), lang), width="stretch")
-    period = wages["period"].max()
-    right.caption(t("reg_official_note", lang, period=fmt.month(period, lang)))
+    st.caption(t("reg_official_note", lang, period=fmt.month(wages["period"].max(), lang)))
 cols = {"name": t("reg_col_region", lang), "federal_district": t("reg_col_fd", lang), "n": "n",
         "p25": "P25", "p50": t("reg_col_median", lang), "p75": "P75", "to_moscow": t("reg_col_to_moscow", lang),
         "to_russia": t("reg_col_to_russia", lang), "official_wage": t("reg_col_official", lang),
         "to_official": t("reg_col_to_official", lang)}
-st.dataframe(table[list(cols)].rename(columns=cols), hide_index=True, width="stretch",
-             column_config={c: st.column_config.NumberColumn(format="localized") for c in cols.values()})
+shown = table[list(cols)].round({"p25": 0, "p50": 0, "p75": 0, "official_wage": 0, "to_moscow": 2,
+                                  "to_russia": 2, "to_official": 2})
+money_cols = ("p25", "p50", "p75", "official_wage")
+st.dataframe(shown.rename(columns=cols), hide_index=True, width="stretch", column_config={
+    cols[c]: st.column_config.NumberColumn(format="localized" if c in money_cols + ("n",) else "%.2f")
+    for c in cols if c not in ("name", "federal_district")})
 st.download_button(t("download_csv", lang),
                    export.to_csv_bytes(table[["region", *cols]].assign(basis=f.basis, unit="RUB/month")),
                    file_name=f"vilka_regions_{f.basis}.csv", mime="text/csv", key="reg_csv")
