@@ -20,6 +20,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
 from pipelines import config
+from pipelines.sources.errors import SourceError
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +30,8 @@ MAX_DEPTH = 2000
 Params = Mapping[str, Any] | Sequence[tuple[str, Any]] | None
 
 
-class HHError(Exception):
+class HHError(SourceError):
     """Anything that went wrong talking to hh.ru; ``status`` is the HTTP status when there was one."""
-
-    def __init__(self, message: str, *, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 class BadUserAgent(HHError):

@@ -41,6 +41,7 @@ from pipelines import config
 from pipelines.flatten import RAW_COLUMNS
 from pipelines.harvest import atomic_write
 from pipelines.reference import region_for_name, regions
+from pipelines.sources.errors import SourceError
 from pipelines.sources.hh import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -73,12 +74,8 @@ def default_rate_limit() -> float:
 # ---------------------------------------------------------------------------------------------
 
 
-class TrudvsemError(Exception):
+class TrudvsemError(SourceError):
     """Anything that went wrong talking to Работа России; ``status`` is the HTTP status if any."""
-
-    def __init__(self, message: str, *, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 class RateLimited(TrudvsemError):
