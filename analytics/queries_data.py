@@ -43,9 +43,16 @@ def flag_counts(wh: WH, filters: Filters) -> pd.DataFrame:
     """
     clause, params = where(filters, usable_only=False)
     sel = clause[len("WHERE "):] if clause else "TRUE"
-    df = _df(wh, f"""
-        SELECT f AS flag, count(*) AS n_warehouse, count(*) FILTER (WHERE sel) AS n_selection
-        FROM (SELECT unnest(flags) AS f, ({sel}) AS sel FROM vacancies) GROUP BY 1""", params)
+    # one pass, no unnest: two counts per reason (reason names bound, from the schema's FLAGS)
+    counts = ", ".join(f"count(*) FILTER (WHERE list_contains(flags, ?)) AS w{i}, "
+                       f"count(*) FILTER (WHERE list_contains(flags, ?) AND ({sel})) AS s{i}"
+                       for i in range(len(FLAGS)))
+    bound: list = []
+    for flag in FLAGS:
+        bound += [flag, flag, *params]
+    row = _df(wh, f"SELECT {counts} FROM vacancies WHERE len(flags) > 0", bound).iloc[0]
+    df = pd.DataFrame({"flag": list(FLAGS), "n_warehouse": [row[f"w{i}"] for i in range(len(FLAGS))],
+                       "n_selection": [row[f"s{i}"] for i in range(len(FLAGS))]})
     out = pd.DataFrame({"flag": list(FLAGS)})
     out = out.merge(df, on="flag", how="left").fillna({"n_warehouse": 0, "n_selection": 0})
     return out.astype({"n_warehouse": int, "n_selection": int})

@@ -9,10 +9,26 @@ import plotly.graph_objects as go
 from analytics import fmt, tax
 from analytics.geo import regions_geojson
 from analytics.i18n import t
-from analytics.ranges import MIN_N_ALL
+from analytics.ranges import MIN_N_ALL, estimate_cells
 from pipelines import reference
 
 CAPITAL = "RU-MOW"
+
+
+def cells_by(rows: pd.DataFrame, level: str | None) -> pd.DataFrame:
+    """Pay cells from ``queries.region_rows`` at one geographic level: "region" (ISO code),
+    "federal_district" or None (all of Russia) — the same numbers as a query per level, from one scan."""
+    if rows.empty:
+        return pd.DataFrame()
+    frame = rows.copy()
+    if level == "federal_district":
+        fd = reference.regions().set_index("iso")["federal_district"]
+        frame["federal_district"] = frame["region"].map(fd).fillna("—")
+    key = level or "_all"
+    if level is None:
+        frame["_all"] = "all"
+    cells = estimate_cells(frame, by=[key], lo="lo", hi="hi", count="n")
+    return cells.sort_values(["p50", "n"], ascending=False, na_position="last").reset_index(drop=True)
 
 
 def official_wages(latest: pd.DataFrame, basis: str) -> pd.DataFrame:

@@ -113,16 +113,18 @@ def bench_app_memory(wh_path: Path, timeout_ms: int = 120_000) -> MemoryFigures:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             try:
                 page = browser.new_page()
-                for _, stem, _ in pages:
-                    path = stem.replace("_", "-")
+                for i, (_, stem, _) in enumerate(pages):
+                    path = "" if i == 0 else stem  # the first page is served at "/", the others at their stem
                     t0 = time.perf_counter()
                     try:
                         page.goto(f"{url}/{path}", timeout=timeout_ms)
                         page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
                         page.wait_for_function(_SETTLED, timeout=timeout_ms)
-                        figures.pages[path] = time.perf_counter() - t0
+                        if page.get_by_text("Page not found").count():
+                            raise RuntimeError(f"no page at /{path}")
+                        figures.pages[stem] = time.perf_counter() - t0
                     except Exception as exc:  # a page that never settles is reported, not fatal
-                        figures.errors[path] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:100]}"
+                        figures.errors[stem] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:100]}"
             finally:
                 browser.close()
         tree = _tree(proc.pid)

@@ -59,10 +59,12 @@ def _regions(wh: WH) -> object:
 
     f = Filters()
     four = ("RU-MOW", "RU-SPE", "RU-SVE", "RU-TA")
-    return (queries.pay_bands(wh, f, ("region",)), queries.pay_bands(wh, f, ()),
+    from analytics import regions
+
+    rows = queries.region_rows(wh, f)  # one scan → region, district and Russia cells
+    return (regions.cells_by(rows, "region"), regions.cells_by(rows, None), regions.cells_by(rows, "federal_district"),
             queries.latest_official_wages(wh),
             queries.pay_bands(wh, f.with_(professions=("account_manager",)), ("capital",)),
-            queries.pay_bands(wh, f, ("federal_district",)),
             queries.pay_bands(wh, f.with_(regions=four), ("region", "level")))
 
 

@@ -12,11 +12,11 @@ lang, f = ctx.lang, ctx.filters
 st.title(t("page_regions", lang))
 basis_text = t(f"basis_{f.basis}", lang)
 
-cells = queries.pay_bands(ctx.wh, f.with_(regions=()), ("region",))
-if cells.empty:
+rows = queries.region_rows(ctx.wh, f)
+if rows.empty:
     st.info(t("no_data", lang))
     st.stop()
-overall = queries.pay_bands(ctx.wh, f.with_(regions=()), ())
+cells, overall = regions.cells_by(rows, "region"), regions.cells_by(rows, None)
 latest = queries.latest_official_wages(ctx.wh)
 wages = regions.official_wages(latest, f.basis) if not latest.empty else None
 if wages is None:
@@ -56,7 +56,7 @@ st.download_button(t("download_csv", lang),
                    file_name=f"vilka_regions_{f.basis}.csv", mime="text/csv", key="reg_csv")
 
 st.subheader(t("reg_districts", lang))
-fd = queries.pay_bands(ctx.wh, f.with_(regions=()), ("federal_district",))
+fd = regions.cells_by(rows, "federal_district")
 fd["label"] = fd["federal_district"].astype(str)
 st.plotly_chart(bands_figure(fd, "label", f.basis, lang), width="stretch")
 

@@ -89,3 +89,16 @@ def test_regions_page_offers_the_ranking_as_csv(snapshot_warehouse, monkeypatch)
     assert not at.exception
     buttons = at.get("download_button")
     assert buttons, "a CSV download is offered"
+
+
+def test_cells_from_one_scan_equal_a_query_per_level(snapshot_warehouse):
+    from analytics import queries
+    from analytics.filters import Filters
+
+    wh = queries.warehouse_key(snapshot_warehouse)
+    f = Filters(professions=("software_developer",), basis="gross")
+    rows = queries.region_rows(wh, f.with_(regions=("RU-TA",)))  # the page ignores the region filter
+    for level, by in (("region", ("region",)), ("federal_district", ("federal_district",)), (None, ())):
+        mine = regions.cells_by(rows, level).drop(columns=[level or "_all"])
+        theirs = queries.compute_pay_bands(wh, f, by).drop(columns=[by[0] if by else "_all"])
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), theirs.reset_index(drop=True), check_dtype=False)
