@@ -113,7 +113,9 @@ def normalise(raw: pd.DataFrame, *, rates: dict[str, float] | None = None,
         out[col] = df[col] if df[col].dtype == object else df[col].astype("object").where(df[col].notna(), None)
     out["source_id"] = out["source_id"].astype(str)
     out["area_id"] = out["area_id"].astype(str).where(out["area_id"].notna(), None)
-    out["title"] = out["title"].fillna("").str.strip()
+    # titles repeat: strip each distinct one once and take them back by code
+    codes, uniques = pd.factorize(out["title"].fillna(""))
+    out["title"] = pd.Index(uniques).str.strip().take(codes).to_numpy(dtype=object)
     out["city"] = df["area_name"]
     out["salary_from"] = pd.to_numeric(df["salary_from"], errors="coerce")
     out["salary_to"] = pd.to_numeric(df["salary_to"], errors="coerce")
