@@ -65,7 +65,7 @@ def _regions(wh: WH) -> object:
     return (regions.cells_by(rows, "region"), regions.cells_by(rows, None), regions.cells_by(rows, "federal_district"),
             queries.latest_official_wages(wh),
             queries.pay_bands(wh, f.with_(professions=("account_manager",)), ("capital",)),
-            queries.pay_bands(wh, f.with_(regions=four), ("region", "level")))
+            regions.cells_by(rows[rows["region"].isin(four)], "region", by_level=True))
 
 
 def _offer_check(wh: WH) -> object:

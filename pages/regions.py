@@ -21,6 +21,8 @@ latest = queries.latest_official_wages(ctx.wh)
 wages = regions.official_wages(latest, f.basis) if not latest.empty else None
 if wages is None:
     st.caption(t("reg_no_official", lang))
+if f.regions:
+    st.caption(t("reg_filter_note", lang))
 table = regions.region_table(cells, float(overall["p50"].iloc[0]), wages, lang)
 
 st.plotly_chart(regions.choropleth(table, f.basis, lang), width="stretch")
@@ -62,10 +64,11 @@ st.plotly_chart(bands_figure(fd, "label", f.basis, lang), width="stretch")
 
 st.subheader(t("reg_compare", lang))
 picked = st.multiselect(t("reg_compare", lang), list(table["region"]), max_selections=4, key="reg_compare",
-                        default=[r for r in ("RU-MOW", "RU-SPE", "RU-SVE", "RU-TA") if r in set(table["region"])][:4],
+                        default=[r for r in (f.regions or ("RU-MOW", "RU-SPE", "RU-SVE", "RU-TA"))
+                                 if r in set(table["region"])][:4],
                         format_func=lambda v: labels.region(v, lang), label_visibility="collapsed")
 if picked:
-    cmp_cells = queries.pay_bands(ctx.wh, f.with_(regions=tuple(picked)), ("region", "level"))
+    cmp_cells = regions.cells_by(rows[rows["region"].isin(picked)], "region", by_level=True)
     cmp_cells["label"] = (cmp_cells["region"].map(lambda v: labels.region(v, lang)) + " · "
                           + cmp_cells["level"].map(lambda v: labels.label("level", v, lang)))
     shown = cmp_cells[cmp_cells["n"] >= 5].sort_values(["region", "p50"])

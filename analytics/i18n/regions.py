@@ -10,6 +10,12 @@ TEXT = {
         "en": "Map: © OpenStreetMap contributors (GIS-Lab, click_that_hood). Crimea, Sevastopol and the "
               "new regions are missing from the map; they are in the table.",
     },
+    "reg_filter_note": {
+        "ru": "Страница сравнивает все регионы: фильтр «Регион» боковой панели здесь не применяется "
+              "(выбранные регионы — в сравнении внизу страницы).",
+        "en": "This page compares all regions: the sidebar's region filter does not apply here "
+              "(the selected regions are in the comparison at the bottom).",
+    },
     "reg_ranking": {"ru": "Рейтинг регионов", "en": "Region ranking"},
     "reg_to_moscow_title": {
         "ru": "Медиана региона к медиане Москвы, {basis} (1 = как в Москве)",
