@@ -127,9 +127,13 @@ def normalise(raw: pd.DataFrame, *, rates: dict[str, float] | None = None,
     out["work_format"] = _work_format(df["work_format"], out["schedule"])
 
     # Region: the hh areas tree walks every city up to its federal subject.
+    # (a few hundred distinct places per million rows: look each up once and take them back by code)
     areas = reference.area_lookup().set_index("area_id")
+    codes, places = pd.factorize(out["area_id"])
     for col in ("country", "region_iso", "region", "federal_district"):
-        out[col] = out["area_id"].map(areas[col])
+        found = np.append(areas[col].reindex(places).to_numpy(dtype=object), None)
+        out[col] = found[codes]
+        out[col] = out[col].where(out[col].notna(), None)
     if "region_iso" in df.columns:  # sources that name the subject directly (Работа России)
         regs = reference.regions().set_index("iso")
         given = df["region_iso"].where(df["region_iso"].isin(regs.index))
@@ -140,8 +144,9 @@ def normalise(raw: pd.DataFrame, *, rates: dict[str, float] | None = None,
         out.loc[known, "country"] = "Россия"
 
     # Money: published currency → roubles; monthly only; gross and net through the year's NDFL.
-    currency = out["currency"].fillna("RUR")
-    rate = currency.map(rates).astype(float)
+    cur_codes, currencies = pd.factorize(out["currency"].fillna("RUR"))
+    rate = pd.Series(np.append(pd.Series(currencies).map(rates).to_numpy(float), np.nan)[cur_codes],
+                     index=out.index)
     lo = out["salary_from"].where(out["salary_from"] > 0) / rate
     hi = out["salary_to"].where(out["salary_to"] > 0) / rate
     has_pay = (out["salary_from"] > 0) | (out["salary_to"] > 0)
