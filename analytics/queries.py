@@ -152,10 +152,18 @@ def raw_bounds(wh: WH, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
 def region_rows(wh: WH, filters: Filters) -> pd.DataFrame:
-    """Counted (region, level, lo, hi, n) rows of the selection over all regions (its region filter
-    is ignored): one scan from which the Regions page derives its region, district, Russia and
-    region-by-level cells."""
-    return cell_rows(wh, filters.with_(regions=(), federal_districts=()), ("region", "level"))
+    """Counted (region, lo, hi, n) rows of the selection over all regions (its region filter is
+    ignored): one scan from which the Regions page derives its region, district and Russia cells."""
+    return cell_rows(wh, filters.with_(regions=(), federal_districts=()), ("region",))
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def region_cells(wh: WH, filters: Filters, level: str | None) -> pd.DataFrame:
+    """Cached :func:`analytics.regions.cells_by` over :func:`region_rows`: a rerun with the same
+    filters costs nothing."""
+    from analytics.regions import cells_by
+
+    return cells_by(region_rows(wh, filters), level)
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)

@@ -15,10 +15,10 @@ from pipelines import reference
 CAPITAL = "RU-MOW"
 
 
-def cells_by(rows: pd.DataFrame, level: str | None, by_level: bool = False) -> pd.DataFrame:
+def cells_by(rows: pd.DataFrame, level: str | None) -> pd.DataFrame:
     """Pay cells from ``queries.region_rows`` at one geographic level: "region" (ISO code),
-    "federal_district" or None (all of Russia), and per job level with ``by_level`` — the same
-    numbers as a query per grouping, from one scan (the rows are counted, so regrouping is exact)."""
+    "federal_district" or None (all of Russia) — the same numbers as a query per level, from one
+    scan (the rows are counted, so regrouping them is exact)."""
     if rows.empty:
         return pd.DataFrame()
     frame = rows.copy()
@@ -28,7 +28,7 @@ def cells_by(rows: pd.DataFrame, level: str | None, by_level: bool = False) -> p
     key = level or "_all"
     if level is None:
         frame["_all"] = "all"
-    cells = estimate_cells(frame, by=[key, "level"] if by_level else [key], lo="lo", hi="hi", count="n")
+    cells = estimate_cells(frame, by=[key], lo="lo", hi="hi", count="n")
     return cells.sort_values(["p50", "n"], ascending=False, na_position="last").reset_index(drop=True)
 
 

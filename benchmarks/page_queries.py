@@ -59,13 +59,12 @@ def _regions(wh: WH) -> object:
 
     f = Filters()
     four = ("RU-MOW", "RU-SPE", "RU-SVE", "RU-TA")
-    from analytics import regions
-
-    rows = queries.region_rows(wh, f)  # one scan → region, district and Russia cells
-    return (regions.cells_by(rows, "region"), regions.cells_by(rows, None), regions.cells_by(rows, "federal_district"),
+    # one scan → region, district and Russia cells
+    return (queries.region_cells(wh, f, "region"), queries.region_cells(wh, f, None),
+            queries.region_cells(wh, f, "federal_district"),
             queries.latest_official_wages(wh),
             queries.pay_bands(wh, f.with_(professions=("account_manager",)), ("capital",)),
-            regions.cells_by(rows[rows["region"].isin(four)], "region", by_level=True))
+            queries.pay_bands(wh, f.with_(regions=four), ("region", "level")))
 
 
 def _offer_check(wh: WH) -> object:

@@ -12,11 +12,11 @@ lang, f = ctx.lang, ctx.filters
 st.title(t("page_regions", lang))
 basis_text = t(f"basis_{f.basis}", lang)
 
-rows = queries.region_rows(ctx.wh, f)
-if rows.empty:
+cells = queries.region_cells(ctx.wh, f, "region")
+if cells.empty:
     st.info(t("no_data", lang))
     st.stop()
-cells, overall = regions.cells_by(rows, "region"), regions.cells_by(rows, None)
+overall = queries.region_cells(ctx.wh, f, None)
 latest = queries.latest_official_wages(ctx.wh)
 wages = regions.official_wages(latest, f.basis) if not latest.empty else None
 if wages is None:
@@ -58,7 +58,7 @@ st.download_button(t("download_csv", lang),
                    file_name=f"vilka_regions_{f.basis}.csv", mime="text/csv", key="reg_csv")
 
 st.subheader(t("reg_districts", lang))
-fd = regions.cells_by(rows, "federal_district")
+fd = queries.region_cells(ctx.wh, f, "federal_district")
 fd["label"] = fd["federal_district"].astype(str)
 st.plotly_chart(bands_figure(fd, "label", f.basis, lang), width="stretch")
 
@@ -68,7 +68,7 @@ picked = st.multiselect(t("reg_compare", lang), list(table["region"]), max_selec
                                  if r in set(table["region"])][:4],
                         format_func=lambda v: labels.region(v, lang), label_visibility="collapsed")
 if picked:
-    cmp_cells = regions.cells_by(rows[rows["region"].isin(picked)], "region", by_level=True)
+    cmp_cells = queries.pay_bands(ctx.wh, f.with_(regions=tuple(picked)), ("region", "level"))
     cmp_cells["label"] = (cmp_cells["region"].map(lambda v: labels.region(v, lang)) + " · "
                           + cmp_cells["level"].map(lambda v: labels.label("level", v, lang)))
     shown = cmp_cells[cmp_cells["n"] >= 5].sort_values(["region", "p50"])
