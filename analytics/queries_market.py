@@ -13,9 +13,8 @@ import streamlit as st
 
 from analytics import market, ranges
 from analytics.filters import PUBLISHED_UTC, Filters, pay_columns, where
-from analytics.queries import _TTL, WH, _con, _df
+from analytics.queries import _TTL, WH, _df
 
-_TITLE = "replace(lower(coalesce(title, '')), 'ё', 'е')"
 _PERIOD = {"week": f"CAST(date_trunc('week', {PUBLISHED_UTC}) AS DATE)",
            "month": f"CAST(date_trunc('month', {PUBLISHED_UTC}) AS DATE)"}
 _COUNT_COLUMNS = {"work_format": "work_format", "experience": "experience", "employment": "employment"}
@@ -24,27 +23,6 @@ _HAS_PAY = "NOT list_contains(flags, 'no_salary')"
 
 def _and(clause: str, extra: str) -> str:
     return f"{clause} AND {extra}" if clause else f"WHERE {extra}"
-
-
-def _rule_sql(rule: market.KeywordRule, name: str) -> tuple[str, dict[str, str]]:
-    """A boolean SQL expression for ``rule`` on the normalised title, and the session variables it
-    reads. The patterns are bound into variables (``SET VARIABLE x = ?``) rather than passed as
-    ``?`` in the expression: DuckDB compiles a regex given as a parameter once per row (60× slower),
-    a variable once per query. ``name`` is a fixed identifier from this module, never user text."""
-    variables = {f"{name}_re": rule.pattern}
-    expr = f"regexp_matches({_TITLE}, getvariable('{name}_re'))"
-    if rule.exclude_pattern:
-        variables[f"{name}_ex"] = rule.exclude_pattern
-        expr = f"({expr} AND NOT regexp_matches({_TITLE}, getvariable('{name}_ex')))"
-    return expr, variables
-
-
-def _df_with(wh: WH, variables: dict[str, str], sql: str, params: list | None = None) -> pd.DataFrame:
-    """``_df`` with session variables set first, each value bound as a parameter."""
-    with _con(wh) as con:
-        for name, value in variables.items():
-            con.execute(f"SET VARIABLE {name} = ?", [value])
-        return con.execute(sql, params or []).df()
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
@@ -149,36 +127,28 @@ def skill_premium(wh: WH, filters: Filters, limit: int = 12) -> pd.DataFrame:
     return market.skill_premium(cells)
 
 
-_SEGMENT = ("CASE WHEN tags.b2b AND tags.b2c THEN 'both' WHEN tags.b2b THEN 'b2b' WHEN tags.b2c THEN 'b2c' "
+_SEGMENT = ("CASE WHEN list_contains(title_tags, 'b2b') AND list_contains(title_tags, 'b2c') THEN 'both' "
+            "WHEN list_contains(title_tags, 'b2b') THEN 'b2b' WHEN list_contains(title_tags, 'b2c') THEN 'b2c' "
             "ELSE 'none' END")
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
 def structure_rows(wh: WH, filters: Filters) -> pd.DataFrame:
     """All rows of the selection counted per (bonus, segment, usable, lo, hi) → n: one query behind
-    both :func:`bonus_mentions` and :func:`segments`. ``bonus``: the title matches the bonus rule;
+    both :func:`bonus_mentions` and :func:`segments`. ``bonus``: the title mentions a bonus;
     ``segment``: b2b / b2c / both / none for the segment professions, None for the others; ``lo``,
     ``hi``: monthly roubles on ``filters.basis``, NULL where not ``usable``.
 
-    The title is read once: the selection is first counted per (title, segment profession, usable,
-    lo, hi) — tens of thousands of rows for a million vacancies — the regexes then run once per
-    distinct title of those, and the tags are summed away. Both steps are MATERIALIZED so DuckDB
-    cannot push a regex down into the scan (measured at 1 M rows: ~155 ms, against ~245 ms for a
-    per-warehouse cached list of matching titles joined back onto every row)."""
+    The mentions were tagged at load (``title_tags``, by the rules of pay_structure.yaml), so this
+    reads a short list per row instead of running regexes over every title (≈ 5× faster at 1 M)."""
     rules = market.pay_structure_rules()
-    exprs, variables = zip(*(_rule_sql(r, name) for name, r in
-                             (("bonus", rules.bonus), ("b2b", rules.b2b), ("b2c", rules.b2c))), strict=True)
-    variables = {k: v for var in variables for k, v in var.items()}
     lo, hi = pay_columns(filters.basis)
     clause, params = where(filters, usable_only=False)
-    return _df_with(wh, variables, f"""
-        WITH g AS MATERIALIZED (SELECT title, list_contains(?, profession) AS seg, {_usable_pay(lo, hi)}
-                                FROM vacancies {clause} GROUP BY ALL),
-             tags AS MATERIALIZED (SELECT title, {exprs[0]} AS bonus, {exprs[1]} AS b2b, {exprs[2]} AS b2c
-                                   FROM (SELECT DISTINCT title FROM g))
-        SELECT coalesce(tags.bonus, false) AS bonus, CASE WHEN seg THEN {_SEGMENT} END AS segment,
-               usable, lo, hi, CAST(sum(n) AS BIGINT) AS n
-        FROM g LEFT JOIN tags USING (title) GROUP BY ALL""", [list(rules.segment_professions)] + params)
+    return _df(wh, f"""
+        SELECT coalesce(list_contains(title_tags, 'bonus'), false) AS bonus,
+               CASE WHEN list_contains(?, profession) THEN {_SEGMENT} END AS segment,
+               {_usable_pay(lo, hi)}
+        FROM vacancies {clause} GROUP BY ALL""", [list(rules.segment_professions)] + params)
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)

@@ -147,7 +147,8 @@ def naive_insert(frame: pd.DataFrame, path: Path) -> float:
     placeholders = ", ".join("?" for _ in COLUMNS)
     sql = f"INSERT INTO vacancies ({', '.join(COLUMNS)}) VALUES ({placeholders})"
     rows = frame[list(COLUMNS)].astype(object).where(frame[list(COLUMNS)].notna(), None)
-    rows["flags"] = rows["flags"].map(lambda f: f.split(",") if f else [])
+    for col in ("flags", "title_tags"):  # comma text in the frame, lists in the table
+        rows[col] = rows[col].map(lambda f: f.split(",") if f else [])
     records = rows.to_numpy().tolist()
     try:
         t0 = time.perf_counter()

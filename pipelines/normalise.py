@@ -79,6 +79,18 @@ def _flag_text(flags: dict[str, pd.Series], index: pd.Index) -> pd.Series:
     return pd.Series(code, index=index).map(combos)
 
 
+def _title_tags(titles: pd.Series) -> np.ndarray:
+    """Comma-joined pay-structure mentions (bonus, b2b, b2c) of each distinct title, by the rules
+    in data/reference/pay_structure.yaml: tagged once at load so the Market page reads a short
+    list instead of running regexes over every title of a selection."""
+    from analytics.market import mentions, pay_structure_rules
+
+    rules = pay_structure_rules()
+    tags = {"bonus": mentions(titles, rules.bonus), "b2b": mentions(titles, rules.b2b),
+            "b2c": mentions(titles, rules.b2c)}
+    return _flag_text(tags, titles.index).to_numpy(dtype=object)
+
+
 def _timestamps(values: pd.Series) -> pd.Series:
     """UTC timestamps: DuckDB already parsed hh's; text (flattened tables) takes the fast fixed
     format first and ISO 8601 in general for what that misses."""
@@ -115,7 +127,9 @@ def normalise(raw: pd.DataFrame, *, rates: dict[str, float] | None = None,
     out["area_id"] = out["area_id"].astype(str).where(out["area_id"].notna(), None)
     # titles repeat: strip each distinct one once and take them back by code
     codes, uniques = pd.factorize(out["title"].fillna(""))
-    out["title"] = pd.Index(uniques).str.strip().take(codes).to_numpy(dtype=object)
+    distinct = pd.Index(uniques).str.strip()
+    out["title"] = distinct.take(codes).to_numpy(dtype=object)
+    out["title_tags"] = _title_tags(pd.Series(distinct, dtype=object))[codes] if len(codes) else ""
     out["city"] = df["area_name"]
     out["salary_from"] = pd.to_numeric(df["salary_from"], errors="coerce")
     out["salary_to"] = pd.to_numeric(df["salary_to"], errors="coerce")

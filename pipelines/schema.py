@@ -50,6 +50,8 @@ VACANCY: tuple[Column, ...] = (
     Column("published_at", "TIMESTAMPTZ", "publication time"),
     Column("loaded_at", "TIMESTAMPTZ", "when this row was last written to the warehouse"),
     Column("skills", "VARCHAR[]", "key skills, where the source gives them"),
+    Column("title_tags", "VARCHAR[]",
+           "pay structure the title mentions: bonus, b2b, b2c (rules: data/reference/pay_structure.yaml)"),
     Column("flags", "VARCHAR[]", "why the row is excluded from statistics; empty list = used"),
 )
 

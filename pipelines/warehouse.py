@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from pipelines.schema import COLUMNS, FLAGS, VACANCY
 
-_LIST_FROM_TEXT = {"flags"}  # carried as comma-joined text through pandas, stored as a list
+_LIST_FROM_TEXT = {"flags", "title_tags"}  # carried as comma-joined text through pandas, stored as lists
 
 
 def _ddl() -> list[str]:
@@ -50,6 +50,10 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         for stmt in _ddl():
             con.execute(stmt)
+        # a warehouse made by an older vilka gains the columns added to the schema since (empty
+        # until the rows are loaded again: `python -m pipelines rebuild`)
+        for c in VACANCY:
+            con.execute(f"ALTER TABLE vacancies ADD COLUMN IF NOT EXISTS {c.name} {c.sql.replace(' NOT NULL', '')}")
     return con
 
 
