@@ -74,3 +74,17 @@ def test_snapshot_warehouse_has_no_duplicate_keys(snapshot_warehouse, tmp_path):
     assert s["duplicate_keys"] == 0
     assert s["total_rows"] > 25000
     assert {x["source"] for x in s["sources"]} == {"hh", "hh_flat"}
+
+
+def test_an_older_warehouse_gains_new_schema_columns_and_keeps_its_rows(tmp_path, frame):
+    path = tmp_path / "old.duckdb"
+    con = warehouse.connect(path)
+    warehouse.load(con, frame, "hh")
+    con.execute("ALTER TABLE vacancies DROP COLUMN title_tags")  # as an older vilka left it
+    con.close()
+    con = warehouse.connect(path)
+    cols = {r[0] for r in con.execute("DESCRIBE vacancies").fetchall()}
+    assert "title_tags" in cols
+    assert con.execute("SELECT count(*) FROM vacancies").fetchone()[0] == len(frame)
+    warehouse.load(con, frame, "hh")  # and loads work again
+    assert con.execute("SELECT count(*) FROM vacancies WHERE title_tags IS NOT NULL").fetchone()[0] == len(frame)
