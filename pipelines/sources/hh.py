@@ -16,11 +16,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util import Retry
 
 from pipelines import config
 from pipelines.sources.errors import SourceError
+from pipelines.sources.http import retrying_session
 
 log = logging.getLogger(__name__)
 
@@ -155,23 +154,11 @@ class HHClient:
         self._limiter = RateLimiter(config.hh_rate_limit() if rate_limit is None else rate_limit)
         token = token if token is not None else config.hh_token()
         agent = user_agent or config.hh_user_agent()
-        self.session = requests.Session()
-        self.session.headers.update(
-            {"User-Agent": agent, "HH-User-Agent": agent, "Accept": "application/json"}
+        self.session = retrying_session(
+            retries, backoff_factor, {"User-Agent": agent, "HH-User-Agent": agent, "Accept": "application/json"}
         )
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
-        retry = Retry(
-            total=retries,
-            backoff_factor=backoff_factor,
-            status_forcelist=(429, 500, 502, 503, 504),
-            respect_retry_after_header=True,
-            allowed_methods={"GET"},
-            raise_on_status=False,
-        )
-        adapter = HTTPAdapter(max_retries=retry)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
 
     def __repr__(self) -> str:
         authed = "Authorization" in self.session.headers

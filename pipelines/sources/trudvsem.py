@@ -34,8 +34,6 @@ from typing import Any
 
 import pandas as pd
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util import Retry
 
 from pipelines import config
 from pipelines.flatten import RAW_COLUMNS
@@ -43,6 +41,7 @@ from pipelines.harvest import atomic_write
 from pipelines.reference import region_for_name, regions
 from pipelines.sources.errors import SourceError
 from pipelines.sources.hh import RateLimiter
+from pipelines.sources.http import retrying_session
 
 log = logging.getLogger(__name__)
 
@@ -173,21 +172,9 @@ class TrudvsemClient:
         self.base_url = (base_url or default_base_url()).rstrip("/")
         self.timeout = timeout
         self._limiter = RateLimiter(default_rate_limit() if rate_limit is None else rate_limit)
-        self.session = requests.Session()
-        self.session.headers.update(
-            {"User-Agent": user_agent or config.hh_user_agent(), "Accept": "application/json"}
+        self.session = retrying_session(
+            retries, backoff_factor, {"User-Agent": user_agent or config.hh_user_agent(), "Accept": "application/json"}
         )
-        retry = Retry(
-            total=retries,
-            backoff_factor=backoff_factor,
-            status_forcelist=(429, 500, 502, 503, 504),
-            respect_retry_after_header=True,
-            allowed_methods={"GET"},
-            raise_on_status=False,
-        )
-        adapter = HTTPAdapter(max_retries=retry)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
 
     def __repr__(self) -> str:
         return f"TrudvsemClient(base_url={self.base_url!r})"

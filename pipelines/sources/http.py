@@ -1,0 +1,23 @@
+"""The HTTP session every source uses: retries with back-off on 429/5xx honouring Retry-After,
+done by urllib3's ``Retry`` (not a hand-made loop)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util import Retry
+
+
+def retrying_session(retries: int, backoff_factor: float, headers: Mapping[str, str]) -> requests.Session:
+    """A session that retries GETs on 429 and 5xx (``Retry-After`` honoured), then lets the caller
+    see the last answer (``raise_on_status=False``) to turn it into a named error."""
+    session = requests.Session()
+    session.headers.update(headers)
+    retry = Retry(total=retries, backoff_factor=backoff_factor, status_forcelist=(429, 500, 502, 503, 504),
+                  respect_retry_after_header=True, allowed_methods={"GET"}, raise_on_status=False)
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
