@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -175,19 +174,10 @@ def selection_dates(wh: WH, filters: Filters) -> dict:
     return {k: (None if pd.isna(v) else v) for k, v in row.items()}
 
 
-def warehouse_exists(path: str | os.PathLike[str] | None = None) -> bool:
-    return Path(warehouse_path(path)).exists()
-
-
 @st.cache_data(ttl=_TTL, show_spinner=False)
 def latest_official_wages(wh: WH) -> pd.DataFrame:
     """Per region, the latest monthly Rosstat wage and the mean of the 12 months ending there
-    (NaN unless all 12 are present): gross monthly roubles."""
-    return _df(wh, """
-        WITH m AS (SELECT region_iso, period, wage_rub FROM official_wages WHERE kind = 'monthly'),
-             last AS (SELECT region_iso, max(period) AS period FROM m GROUP BY 1)
-        SELECT l.region_iso, l.period, any_value(m.wage_rub) FILTER (WHERE m.period = l.period) AS wage_rub,
-               CASE WHEN count(*) = 12 THEN round(avg(m.wage_rub)) END AS wage_12m_rub, count(*) AS months
-        FROM last l JOIN m ON m.region_iso = l.region_iso
-         AND m.period > l.period - INTERVAL 12 MONTH AND m.period <= l.period
-        GROUP BY l.region_iso, l.period""")
+    (NaN unless all 12 are present): gross monthly roubles (see ``regions.latest_wages``)."""
+    from analytics.regions import latest_wages
+
+    return latest_wages(_df(wh, "SELECT region_iso, period, kind, wage_rub FROM official_wages"))

@@ -32,6 +32,30 @@ def cells_by(rows: pd.DataFrame, level: str | None) -> pd.DataFrame:
     return cells.sort_values(["p50", "n"], ascending=False, na_position="last").reset_index(drop=True)
 
 
+def latest_wages(wages: pd.DataFrame) -> pd.DataFrame:
+    """Per region, the latest monthly figure and the average of the 12 months ending there.
+
+    ``wages``: the official wage table (region_iso, period, kind, wage_rub), as the warehouse
+    holds it (``queries.latest_official_wages``) or as shipped (``pipelines.sources.rosstat``).
+
+    Columns: ``region_iso, period`` (the latest month), ``wage_rub`` (that month, gross roubles),
+    ``wage_12m_rub`` (mean of the 12 monthly figures ending at ``period``; NaN unless all 12 are
+    present) and ``months`` (how many of those 12 were present). Compare vacancies with
+    ``wage_12m_rub``: single months are seasonal (December bonuses add a third, March quarterly
+    ones a tenth), so the latest month alone misleads.
+    """
+    m = wages.assign(period=pd.to_datetime(wages["period"]))
+    m = m[m["kind"] == "monthly"].sort_values(["region_iso", "period"])
+    last = m.groupby("region_iso", as_index=False).tail(1).set_index("region_iso")
+    start = last["period"] - pd.DateOffset(months=11)
+    window = m[m["period"] >= m["region_iso"].map(start)]
+    agg = window.groupby("region_iso")["wage_rub"].agg(["mean", "count"])
+    out = last[["period", "wage_rub"]].join(agg)
+    out["wage_12m_rub"] = out["mean"].where(out["count"] == 12).round()
+    out = out.rename(columns={"count": "months"}).drop(columns="mean")
+    return out.reset_index()[["region_iso", "period", "wage_rub", "wage_12m_rub", "months"]]
+
+
 def official_wages(latest: pd.DataFrame, basis: str) -> pd.DataFrame:
     """Rosstat's average monthly nominal wage per region on the page's basis: the mean of the last
     12 months where all are present (single months are seasonal), else the latest month. The figure

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
-
 
 @dataclass(frozen=True)
 class Column:
@@ -69,14 +67,3 @@ FLAGS: dict[str, str] = {
 }
 
 LEVELS: tuple[str, ...] = ("intern", "junior", "middle", "senior", "lead", "head", "director")
-
-
-def create_table_sql(table: str = "vacancies") -> str:
-    """DDL of the vacancies table; the key is the upsert key."""
-    cols = ",\n  ".join(f"{c.name} {c.sql}" for c in VACANCY)
-    return f"CREATE TABLE IF NOT EXISTS {table} (\n  {cols},\n  PRIMARY KEY ({', '.join(KEY)})\n)"
-
-
-def empty_frame() -> pd.DataFrame:
-    """A zero-row frame with the canonical columns, for sources that found nothing."""
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})

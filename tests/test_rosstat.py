@@ -16,6 +16,7 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
+from analytics.regions import latest_wages
 from pipelines.reference import regions
 from pipelines.sources import rosstat as rs
 
@@ -137,15 +138,16 @@ def test_latest_wages_twelve_month_average_only_when_complete():
     b = pd.DataFrame({"region_iso": "RU-AL", "period": months[-5:], "kind": "monthly", "wage_rub": 100})
     yearly = pd.DataFrame({"region_iso": ["RU-AL"], "period": [pd.Timestamp("2024-01-01")],
                            "kind": ["annual_avg"], "wage_rub": [999]})
-    out = rs.latest_wages(pd.concat([a, b, yearly], ignore_index=True)).set_index("region_iso")
+    out = latest_wages(pd.concat([a, b, yearly], ignore_index=True)).set_index("region_iso")
     assert out.loc["RU-AD", "period"] == pd.Timestamp("2023-11-01") and out.loc["RU-AD", "wage_rub"] == 23000
-    assert out.loc["RU-AD", "wage_12m_rub"] == 17500  # Dec 2022 … Nov 2023: 12 000 … 23 000 and out.loc["RU-AD", "months"] == 12
+    assert out.loc["RU-AD", "wage_12m_rub"] == 17500  # Dec 2022 … Nov 2023: 12 000 … 23 000
+    assert out.loc["RU-AD", "months"] == 12
     assert out.loc["RU-AL", "wage_rub"] == 100 and pd.isna(out.loc["RU-AL", "wage_12m_rub"])  # 5 months only
     assert out.loc["RU-AL", "months"] == 5
 
 
 def test_latest_wages_on_the_shipped_table(wages):
-    out = rs.latest_wages().set_index("region_iso")
+    out = latest_wages(rs.official_wages()).set_index("region_iso")
     assert len(out) == 86 and (out["months"] == 12).all()
     mow = wages[(wages["region_iso"] == "RU-MOW") & (wages["kind"] == "monthly")
                 & (wages["period"] >= "2022-12-01")]["wage_rub"]

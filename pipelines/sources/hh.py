@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,7 +17,8 @@ import requests
 
 from pipelines import config
 from pipelines.sources.errors import SourceError
-from pipelines.sources.http import retrying_session
+from pipelines.sources.http import RateLimiter, retrying_session
+from pipelines.sources.http import body_head as _head
 
 log = logging.getLogger(__name__)
 
@@ -67,36 +66,12 @@ class NetworkError(HHError):
     pass
 
 
-class RateLimiter:
-    """Spaces requests at least ``1/rate`` seconds apart; hh bans clients that burst."""
-
-    def __init__(self, rate: float) -> None:
-        self.interval = 1.0 / rate if rate > 0 else 0.0
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        if not self.interval:
-            return
-        with self._lock:
-            now = time.monotonic()
-            delay = self._next - now
-            if delay > 0:
-                time.sleep(delay)
-                now += delay
-            self._next = now + self.interval
-
-
 def _describe(path: str, params: Params) -> str:
     """URL path and params for error messages; the token lives in headers, so this is safe to show."""
     if not params:
         return path
     items = params.items() if isinstance(params, Mapping) else params
     return f"{path} {list(items)!r}"
-
-
-def _head(body: bytes, n: int = 200) -> str:
-    return repr(body[:n]) + (" …" if len(body) > n else "")
 
 
 def _error_types(body: bytes) -> tuple[list[str], dict[str, Any]]:

@@ -3,6 +3,8 @@ done by urllib3's ``Retry`` (not a hand-made loop)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Mapping
 
 import requests
@@ -21,3 +23,28 @@ def retrying_session(retries: int, backoff_factor: float, headers: Mapping[str, 
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+class RateLimiter:
+    """Spaces requests at least ``1/rate`` seconds apart (0 = no cap): APIs ban clients that burst."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            delay = self._next - now
+            if delay > 0:
+                time.sleep(delay)
+                now += delay
+            self._next = now + self.interval
+
+
+def body_head(body: bytes, n: int = 200) -> str:
+    """The start of a response body for an error message (5xx pages are often HTML, not JSON)."""
+    return repr(body[:n]) + (" …" if len(body) > n else "")

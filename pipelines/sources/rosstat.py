@@ -35,6 +35,7 @@ from urllib3.util import Retry
 from pipelines import config
 from pipelines.harvest import atomic_write
 from pipelines.reference import region_for_name
+from pipelines.sources.errors import SourceError
 
 WAGES_FILE = config.REFERENCE / "rosstat_wages.csv"
 WAGE_COLUMNS = ("region_iso", "period", "kind", "wage_rub", "source")
@@ -52,7 +53,7 @@ _RU_MONTHS = ("Январь", "Февраль", "Март", "Апрель", "М�
               "Октябрь", "Ноябрь", "Декабрь")
 
 
-class RosstatError(Exception):
+class RosstatError(SourceError):
     """Anything that went wrong fetching Rosstat tables; the message says what to do."""
 
 
@@ -114,29 +115,6 @@ def official_wages() -> pd.DataFrame:
     (a few thousand rows), cached after the first read; the caller gets its own copy.
     """
     return _wages().copy()
-
-
-def latest_wages(wages: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per region, the latest monthly figure and the average of the 12 months ending there.
-
-    ``wages`` defaults to :func:`official_wages` (any frame of that shape works, e.g. in tests).
-
-    Columns: ``region_iso, period`` (the latest month), ``wage_rub`` (that month, gross roubles),
-    ``wage_12m_rub`` (mean of the 12 monthly figures ending at ``period``; NaN unless all 12 are
-    present) and ``months`` (how many of those 12 were present). Compare vacancies with
-    ``wage_12m_rub``: single months are seasonal (December bonuses add a third, March quarterly
-    ones a tenth), so the latest month alone misleads.
-    """
-    m = _wages() if wages is None else wages
-    m = m[m["kind"] == "monthly"].sort_values(["region_iso", "period"])
-    last = m.groupby("region_iso", as_index=False).tail(1).set_index("region_iso")
-    start = last["period"] - pd.DateOffset(months=11)
-    window = m[m["period"] >= m["region_iso"].map(start)]
-    agg = window.groupby("region_iso")["wage_rub"].agg(["mean", "count"])
-    out = last[["period", "wage_rub"]].join(agg)
-    out["wage_12m_rub"] = out["mean"].where(out["count"] == 12).round()
-    out = out.rename(columns={"count": "months"}).drop(columns="mean")
-    return out.reset_index()[["region_iso", "period", "wage_rub", "wage_12m_rub", "months"]]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -40,8 +40,8 @@ from pipelines.flatten import RAW_COLUMNS
 from pipelines.harvest import atomic_write
 from pipelines.reference import region_for_name, regions
 from pipelines.sources.errors import SourceError
-from pipelines.sources.hh import RateLimiter
-from pipelines.sources.http import retrying_session
+from pipelines.sources.http import RateLimiter, retrying_session
+from pipelines.sources.http import body_head as _head
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +91,6 @@ class ServerError(TrudvsemError):
 
 class NetworkError(TrudvsemError):
     pass
-
-
-def _head(body: bytes, n: int = 200) -> str:
-    return repr(body[:n]) + (" …" if len(body) > n else "")
 
 
 # ---------------------------------------------------------------------------------------------
