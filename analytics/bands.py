@@ -29,47 +29,101 @@ def _order(cells: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
     return cells.sort_values(["p50", "n"], ascending=False, na_position="last").reset_index(drop=True)
 
 
+def _place_names(kind: str, value: tuple[str, ...]) -> str:
+    """A place in the CLI's ``widening`` text (Russian names, as the warehouse holds them)."""
+    if kind == "region":
+        regs = reference.regions().set_index("iso")
+        return ", ".join(regs.at[r, "name_ru"] if r in regs.index else r for r in value)
+    if kind == "federal_district":
+        return f"{', '.join(value)} ФО"
+    if kind == "city":
+        return ", ".join(value)
+    return "Россия"
+
+
+def trail_text(trail: tuple[tuple[str, tuple[str, ...], int | None, int], ...], found: bool) -> str:
+    """The ``widening`` column: "" when the first step sufficed; else every (place, window) tried
+    with its n, e.g. "widened: Республика Татарстан, 12 months (n=3) → Россия, 12 months (n=41)"."""
+    if len(trail) < 2 and found:
+        return ""
+
+    def step(kind: str, value: tuple[str, ...], window: int | None, n: int) -> str:
+        when = "" if window is None else (", all dates" if window == 0 else f", {window} months")
+        return f"{_place_names(kind, value)}{when} (n={n})"
+
+    steps = " → ".join(step(*s) for s in trail)
+    return ("widened: " if found else "too few vacancies: ") + steps
+
+
+def _with_empty_regions(cells: pd.DataFrame, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
+    """A selected region with no vacancies stays in a by-region table as n = 0, never dropped."""
+    if by != ("region",) or not filters.regions:
+        return cells
+    have = set(cells["region"]) if not cells.empty else set()
+    missing = [r for r in filters.regions if r not in have]
+    if not missing:
+        return cells
+    empty = pd.DataFrame({"region": missing, "n": 0, "hidden": ranges.HIDDEN_ALL,
+                          "time_trail": [()] * len(missing)})
+    return pd.concat([cells, empty], ignore_index=True) if not cells.empty else empty
+
+
 def widened_bands(wh: queries.WH, filters: Filters, by: tuple[str, ...], *, cached: bool = True,
                   method: str = "calibrated") -> pd.DataFrame:
-    """Bands per cell; where a cell of a region-filtered selection has fewer than
-    ``ranges.MIN_N_ALL`` vacancies (or none), its figures come from the selection's federal
-    district(s), then from all of Russia, and the ``widening`` column says so ("" where nothing
-    was widened). Grouping by a geographic key is never widened (the cell *is* the place).
+    """Bands per cell, each on the latest window with enough vacancies (``analytics.recency``);
+    where a cell of a region-filtered selection has fewer than ``ranges.MIN_N_ALL`` vacancies even
+    over all its dates (or none), its figures come from the selection's federal district(s), then
+    from all of Russia. ``trail`` lists every (place kind, place, window, n) tried, ``widening``
+    says it in words ("" where nothing was widened). Grouping by a geographic key is never widened
+    in space (the cell *is* the place); a selected region without vacancies is kept as n = 0.
     """
     bands = queries.pay_bands if cached else queries.compute_pay_bands
     cells = bands(wh, filters, by, method)
-    if not filters.regions or GEO_KEYS & set(by):
-        return _order(cells.assign(widening=""), by) if not cells.empty else cells
-    regs = reference.regions().set_index("iso")
-    here = ", ".join(regs.at[r, "name_ru"] if r in regs.index else r for r in filters.regions)
-    districts = _districts(filters.regions)
-    levels = [(here, cells),
-              (f"{', '.join(districts)} ФО", bands(wh, filters.with_(regions=(), federal_districts=districts),
-                                                   by, method)),
-              ("Россия", bands(wh, filters.with_(regions=(), federal_districts=()), by, method))]
     key = list(by) if by else ["_all"]
-    frames = {label: (f.set_index(key) if not f.empty else None) for label, f in levels}
-    all_keys = pd.concat([f.index.to_frame(index=False) for f in frames.values() if f is not None]
-                         ).drop_duplicates() if any(f is not None for f in frames.values()) else None
-    if all_keys is None:
+    geo = next((b for b in by if b in GEO_KEYS), None)
+    if filters.regions and not GEO_KEYS & set(by):
+        districts = _districts(filters.regions)
+        places = [("region", filters.regions, cells),
+                  ("federal_district", districts,
+                   bands(wh, filters.with_(regions=(), federal_districts=districts), by, method)),
+                  ("russia", (), bands(wh, filters.with_(regions=(), federal_districts=()), by, method))]
+    else:
+        cells = _with_empty_regions(cells, filters, by)
+        places = [("region", filters.regions, cells) if filters.regions else ("russia", (), cells)]
+    frames = {i: (f.set_index(key) if not f.empty else None) for i, (_, _, f) in enumerate(places)}
+    present = [f.index.to_frame(index=False) for f in frames.values() if f is not None]
+    if not present:
         return cells
     out = []
-    for k in all_keys.itertuples(index=False):  # one per cell: a handful per page, not per vacancy
+    for k in pd.concat(present).drop_duplicates().itertuples(index=False):  # a handful of cells
         k = tuple(k) if len(key) > 1 else k[0]
-
-        def fetch(label: str, k=k):
-            f = frames[label]
-            return None if f is None or k not in f.index else f.loc[k]
-
-        row, note = ranges.widen_chain(fetch, [(label, label) for label, _ in levels])
-        if row is None:  # too sparse everywhere: keep the narrowest cell, percentiles stay hidden
-            row = next(fetch(label) for label, _ in levels if fetch(label) is not None)
-        row = row.copy()
-        row["widening"] = note
+        trail: list[tuple] = []
+        chosen = None
+        for i, (kind, value, _) in enumerate(places):
+            f = frames[i]
+            row = None if f is None or k not in f.index else f.loc[k]
+            here = (kind, tuple(value)) if geo is None else (geo, (str(k[key.index(geo)] if len(key) > 1 else k),))
+            if row is None or int(row["n"]) == 0:
+                trail.append((*here, None, 0))
+                continue
+            trail += [(*here, w, n) for w, n in row["time_trail"]]
+            if chosen is None or int(row["n"]) >= ranges.MIN_N_ALL:
+                chosen = row  # the narrowest place stands when no place has enough
+            if int(row["n"]) >= ranges.MIN_N_ALL:
+                break
+        if chosen is None:
+            chosen = frames[0].loc[k] if frames[0] is not None and k in frames[0].index else pd.Series(
+                {"n": 0, "hidden": ranges.HIDDEN_ALL})
+        row = chosen.copy()
+        found = int(row.get("n", 0)) >= ranges.MIN_N_ALL
+        row["trail"] = tuple(trail)
+        row["widening"] = trail_text(tuple(trail), found)
         for name, v in zip(key, k if len(key) > 1 else (k,), strict=True):
             row[name] = v
         out.append(row)
-    return _order(pd.DataFrame(out).reset_index(drop=True), by)
+    result = pd.DataFrame(out).reset_index(drop=True)
+    result["n"] = result["n"].fillna(0).astype(int)
+    return _order(result, by)
 
 
 def chart_cells(cells: pd.DataFrame, max_rows: int = 30) -> tuple[pd.DataFrame, pd.DataFrame]:

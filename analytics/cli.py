@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import sys
 from collections.abc import Sequence
 
@@ -17,13 +16,14 @@ import streamlit  # noqa: F401  (configures its loggers; quieted below before th
 
 logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
 
-from analytics import bands, queries  # noqa: E402
+from analytics import bands, queries, recency  # noqa: E402
 from analytics.filters import BASES, Filters  # noqa: E402
 from pipelines.schema import LEVELS  # noqa: E402
 
 GROUP_BY = ("region", "level", "experience", "month", "profession", "federal_district")
 COLUMNS = ["n", "n_both", "n_from", "n_to", "p10", "p25", "p50", "p75", "p90",
-           "p50_ci_low", "p50_ci_high", "method", "hidden", "widening"]
+           "p50_ci_low", "p50_ci_high", "method", "hidden", "widening",
+           "published_from", "published_to", "window_months", "n_undated", "aged_to", "index_factor", "trail"]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -37,12 +37,16 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--region", action="append", help="ISO 3166-2 code, e.g. RU-MOW (repeatable)")
     b.add_argument("--basis", choices=BASES, default="net", help="net = on hand (default), gross = before NDFL")
     b.add_argument("--group-by", choices=GROUP_BY, default="region")
+    b.add_argument("--aged-to", metavar="YYYY-MM", default="",
+                   help="pay in roubles of this month (Rosstat wage index); default: as published")
     b.add_argument("--json", action="store_true", help="JSON lines, one cell per line")
     return p
 
 
 def _clean(v):
-    if isinstance(v, float) and math.isnan(v):
+    if isinstance(v, list | tuple | dict):
+        return v
+    if v is None or pd.isna(v):
         return None
     if hasattr(v, "isoformat"):
         return v.isoformat()
@@ -55,11 +59,23 @@ def bands_table(args: argparse.Namespace) -> pd.DataFrame:
     wh = queries.warehouse_key(args.warehouse)
     if wh is None:
         raise FileNotFoundError("no warehouse: run `python -m pipelines load-snapshot`")
+    if args.aged_to:
+        recency.parse_month(args.aged_to)  # ValueError names the expected form
     f = Filters(professions=(args.profession,), levels=tuple(args.level or ()),
-                regions=tuple(args.region or ()), basis=args.basis)
+                regions=tuple(args.region or ()), basis=args.basis, aged_to=args.aged_to)
     cells = bands.widened_bands(wh, f, (args.group_by,), cached=False)
     if cells.empty:
         return cells
+    cells = cells.rename(columns={"window": "window_months"})
+    for c in ("window_months", "n_undated"):
+        if c in cells:
+            cells[c] = cells[c].astype("Int64")
+    for c in ("published_from", "published_to"):
+        if c in cells:
+            cells[c] = pd.to_datetime(cells[c]).dt.date
+    if "trail" in cells:
+        cells["trail"] = [[{"place_kind": kind, "place": list(place), "window_months": w, "n": n}
+                           for kind, place, w, n in trail] for trail in cells["trail"]]
     return cells[[args.group_by, *[c for c in COLUMNS if c in cells.columns]]]
 
 
@@ -77,9 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for rec in table.to_dict(orient="records"):
             print(json.dumps({k: _clean(v) for k, v in rec.items()}, ensure_ascii=False))
         return 0
-    show = table.copy()
+    show = table.drop(columns=["trail"], errors="ignore")
     for c in ("p10", "p25", "p50", "p75", "p90", "p50_ci_low", "p50_ci_high"):
         show[c] = show[c].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}".replace(",", " "))
-    print(f"# monthly roubles, {'before NDFL (gross)' if args.basis == 'gross' else 'on hand (net)'}")
+    aged = f", in roubles of {args.aged_to} (wage index)" if args.aged_to else ", as published"
+    print(f"# monthly roubles, {'before NDFL (gross)' if args.basis == 'gross' else 'on hand (net)'}{aged}")
     print(show.to_string(index=False))
     return 0

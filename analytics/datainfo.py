@@ -62,14 +62,22 @@ def flags_table(flags: pd.DataFrame, lang: str = "ru") -> pd.DataFrame:
     })
 
 
-def last_refresh(loads: pd.DataFrame, lang: str = "ru") -> str:
-    """One sentence on the newest load, or that there was none."""
-    if loads.empty:
-        return t("data_no_loads", lang)
-    row = loads.iloc[0]
+def last_refresh(loads: pd.DataFrame, sources: pd.DataFrame | None = None, lang: str = "ru") -> str:
+    """How fresh the data are: the newest harvest from a source (loading the embedded snapshot is
+    not one) and the newest publication date in the warehouse — not the time of the last load."""
+    newest = None
+    if sources is not None and len(sources):
+        last = pd.to_datetime(sources["last"], utc=True).dropna()
+        newest = last.max() if len(last) else None
+    published = (t("data_newest_published", lang, date=fmt.day(newest.to_pydatetime(), lang)) if newest is not None
+                 else t("data_no_dates", lang))
+    harvests = loads[loads["source"] != "snapshot"] if len(loads) else loads
+    if harvests.empty:
+        return t("data_no_harvest", lang) + " " + published
+    row = harvests.iloc[0]
     return t("data_last_refresh", lang, when=_when(row["finished_at"], lang), source=source_label(row["source"], lang),
              rows=fmt.number(row["rows_in"], lang), new=fmt.number(row["rows_new"], lang),
-             replaced=fmt.number(row["rows_replaced"], lang))
+             replaced=fmt.number(row["rows_replaced"], lang)) + " " + published
 
 
 def _ts(value: object):

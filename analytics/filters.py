@@ -21,6 +21,7 @@ class Filters:
     sources: tuple[str, ...] = ()
     title: str = ""  # case-insensitive substring of the title
     basis: str = "net"  # net (on hand) or gross (before NDFL)
+    aged_to: str = ""  # "YYYY-MM": pay in roubles of that month (analytics.recency); "" = as published
 
     def with_(self, **changes) -> Filters:
         return replace(self, **changes)

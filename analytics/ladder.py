@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 import yaml
 from plotly.subplots import make_subplots
 
-from analytics import fmt, labels, ranges
+from analytics import dating, fmt, labels, ranges, recency
 from analytics.i18n import EXPERIENCE_NAMES, t
 from pipelines import classify, reference
 from pipelines.config import REFERENCE
@@ -231,22 +231,8 @@ def _geo_mask(rows: pd.DataFrame, kind: str, value: Any) -> np.ndarray:
 
 EXPERIENCE: tuple[str, ...] = (*EXPERIENCE_NAMES, "unknown")
 _PCT = ("p10", "p25", "p50", "p75", "p90", "p50_ci_low", "p50_ci_high")
-ROW_COLUMNS = ("rung", "region_iso", "federal_district", "experience", "lo", "hi", "published")
-COUNTED_COLUMNS = ("rung", "region_iso", "federal_district", "experience", "lo", "hi", "n", "first", "last")
-
-
-def _widen(candidates: Sequence[pd.Series | None], chain: Sequence[tuple[str, Any]],
-           min_n: int) -> tuple[pd.Series | None, list[tuple[str, Any, int]]]:
-    """``ranges.widen_chain`` over one rung's cells along ``chain``; also the (kind, value, n) tried."""
-    trail: list[tuple[str, Any, int]] = []
-
-    def fetch(step: str) -> pd.Series | None:
-        row = candidates[int(step)]
-        trail.append((*chain[int(step)], 0 if row is None else int(row["n"])))
-        return row
-
-    row, _ = ranges.widen_chain(fetch, [(str(i), str(i)) for i in range(len(chain))], min_n=min_n)
-    return row, trail
+ROW_COLUMNS = ("rung", "region_iso", "federal_district", "experience", "lo", "hi", "published", "month")
+COUNTED_COLUMNS = ("rung", "region_iso", "federal_district", "experience", "lo", "hi", "month", "n", "first", "last")
 
 
 def rung_cells(rows: pd.DataFrame, n_rungs: int, scopes: Sequence[str],
@@ -256,61 +242,92 @@ def rung_cells(rows: pd.DataFrame, n_rungs: int, scopes: Sequence[str],
     ``rows``: one row per vacancy of the ladder with ``ROW_COLUMNS`` (``rung`` = 0-based index,
     bottom first; ``lo``/``hi`` = the pay bounds, monthly roubles on one basis; ``published`` = date),
     or identical vacancies counted, with ``COUNTED_COLUMNS`` (``n`` vacancies per row, ``first`` /
-    ``last`` their publication dates): the result is the same, at the cost of the distinct rows.
-    A rung with fewer than ``min_n`` vacancies in its scope climbs region → federal district →
-    Russia (``ranges.widen_chain``); ``trail`` keeps every geography tried with its n, ``geo_kind``
-    / ``geo_value`` the one used (``geo_step`` its index in ``trail``, -1 for none). With no
-    geography enough, the percentiles are NaN.
+    ``last`` their publication dates): the result is the same, at the cost of the distinct rows. An
+    optional ``month`` column (``analytics.recency`` month number, -1 undated; absent = undated)
+    lets each rung use the latest 12 months of its data in a place, then 24, then all of it.
+    A rung with fewer than ``min_n`` vacancies even over all its dates in its scope climbs region →
+    federal district → Russia; ``trail`` keeps every (geography kind, value, window, n) tried,
+    ``geo_kind`` / ``geo_value`` the geography used (``geo_step`` its index in the scope's chain, -1
+    for none), ``window`` the months used. With no geography enough, the percentiles are NaN.
 
-    Columns: scope, rung, n_asked (n in the scope itself), n, p10…p90, p50_ci_low/high, hidden,
-    geo_kind, geo_value, widened, trail, exp_<experience id> (shares of the rows used, summing to 1),
-    first, last (publication dates of the rows used).
+    Columns: scope, rung, n_asked (n in the scope itself, all dates), n, p10…p90, p50_ci_low/high,
+    hidden, geo_kind, geo_value, geo_step, window, widened (in space), trail, exp_<experience id>
+    (shares of the rows used, summing to 1), first, last (publication dates of the rows used),
+    n_undated, index_factor (mean wage-index factor of the rows used; 1 when not aged).
     """
     count = "n" if "n" in rows.columns else None
     rows = rows.assign(_w=rows[count] if count else 1, _exp=rows["experience"].fillna("unknown"),
                        **({} if count else {"first": rows["published"], "last": rows["published"]}))
-    # every geography the scopes climb through, once (scopes share steps); its rows stacked under
-    # a step id, so one estimate (cells are independent) and one groupby serve them all
+    if "month" not in rows:
+        rows = rows.assign(month=-1)
+    if "factor" not in rows:
+        rows = rows.assign(factor=1.0)
+    # every geography the scopes climb through, once (scopes share steps); its rows stacked under a
+    # step id and each window of them under a window id, so one estimate serves every cell
     steps_ = list(dict.fromkeys(g for scope in scopes for g in geo_chain(scope)))
-    stacked = pd.concat([rows.iloc[:0].assign(_g=0)] + [rows[_geo_mask(rows, kind, value)].assign(_g=i)
-                                                        for i, (kind, value) in enumerate(steps_)], ignore_index=True)
-    cells: dict[tuple[int, int], pd.Series] = {}
-    extra: dict[tuple[int, int], dict[str, Any]] = {}
+    parts = [rows.iloc[:0].assign(_g=0, _win=0)]
+    for i, (kind, value) in enumerate(steps_):
+        geo = rows[_geo_mask(rows, kind, value)]
+        if len(geo):
+            parts.append(recency.by_window(geo, ["rung"]).assign(_g=i))
+    stacked = pd.concat(parts, ignore_index=True)
+    keys = ["_g", "_win", "rung"]
+    cells: dict[tuple[int, int, int], pd.Series] = {}
+    extra: dict[tuple[int, int, int], dict[str, Any]] = {}
     if len(stacked):
-        est = ranges.estimate_cells(stacked, by=["_g", "rung"], lo="lo", hi="hi", count=count)
-        cells = {(int(r["_g"]), int(r["rung"])): r for _, r in est.iterrows()}
-        exp = stacked.groupby(["_g", "rung", "_exp"])["_w"].sum().unstack(fill_value=0)
+        est = ranges.estimate_cells(stacked, by=keys, lo="lo", hi="hi", count=count)
+        cells = {(int(r["_g"]), int(r["_win"]), int(r["rung"])): r for _, r in est.iterrows()}
+        exp = stacked.groupby([*keys, "_exp"])["_w"].sum().unstack(fill_value=0)
         exp = exp.div(exp.sum(axis=1), axis=0)
-        dates = stacked.groupby(["_g", "rung"]).agg(first=("first", "min"), last=("last", "max"))
-        extra = {(int(g), int(r)): {**{f"exp_{e}": float(exp.at[(g, r), e]) if e in exp.columns else 0.0
-                                       for e in EXPERIENCE},
-                                    "first": dates.at[(g, r), "first"], "last": dates.at[(g, r), "last"]}
-                 for g, r in exp.index}
+        stacked["_u"] = np.where(stacked["month"] < 0, stacked["_w"], 0)
+        stacked["_fw"] = stacked["_w"] * stacked["factor"]
+        agg = stacked.groupby(keys).agg(first=("first", "min"), last=("last", "max"), n_undated=("_u", "sum"),
+                                        _w=("_w", "sum"), _fw=("_fw", "sum"))
+        extra = {(int(g), int(w), int(r)): {
+            **{f"exp_{e}": float(exp.at[(g, w, r), e]) if e in exp.columns else 0.0 for e in EXPERIENCE},
+            "first": agg.at[(g, w, r), "first"], "last": agg.at[(g, w, r), "last"],
+            "n_undated": int(agg.at[(g, w, r), "n_undated"]),
+            "index_factor": float(agg.at[(g, w, r), "_fw"] / agg.at[(g, w, r), "_w"]) if agg.at[(g, w, r), "_w"]
+            else 1.0}
+            for g, w, r in exp.index}
     index = {step: i for i, step in enumerate(steps_)}
-
-    def step(kind: str, value: Any) -> tuple[dict[int, pd.Series], dict[int, dict[str, Any]]]:
-        """Cells per rung in one geography, and per rung the experience shares and dates of its rows."""
-        i = index[kind, value]
-        return ({r: c for (g, r), c in cells.items() if g == i}, {r: x for (g, r), x in extra.items() if g == i})
 
     out = []
     for scope in scopes:
         chain = geo_chain(scope)
-        per_step = [step(kind, value) for kind, value in chain]
         for rung in range(n_rungs):
-            row, trail = _widen([cells.get(rung) for cells, _ in per_step], chain, min_n)
-            used = len(trail) - 1 if row is not None else None
-            rec: dict[str, Any] = {"scope": scope, "rung": rung, "n_asked": trail[0][2],
-                                   "trail": tuple(trail), "widened": bool(used)}
+            trail: list[tuple[str, Any, int | None, int]] = []
+            used: tuple[int, int] | None = None  # (chain step, window)
+            for j, (kind, value) in enumerate(chain):
+                g = index[kind, value]
+                windows = [w for w in recency.WINDOWS if (g, w, rung) in cells]
+                if not windows:
+                    trail.append((kind, value, None, 0))
+                    continue
+                for w in windows:
+                    n = int(cells[g, w, rung]["n"])
+                    trail.append((kind, value, w, n))
+                    if n >= min_n:
+                        used = (j, w)
+                        break
+                if used:
+                    break
+            g0 = index[chain[0]]
+            n_asked = int(cells[g0, 0, rung]["n"]) if (g0, 0, rung) in cells else 0
+            rec: dict[str, Any] = {"scope": scope, "rung": rung, "n_asked": n_asked, "trail": tuple(trail),
+                                   "widened": bool(used and used[0] > 0)}
             if used is None:
-                rec.update({"n": trail[0][2], "geo_step": -1, "geo_kind": None, "geo_value": None,
+                rec.update({"n": n_asked, "geo_step": -1, "geo_kind": None, "geo_value": None, "window": None,
                             "hidden": ranges.HIDDEN_ALL,
                             **{c: math.nan for c in _PCT}, **{f"exp_{e}": math.nan for e in EXPERIENCE},
-                            "first": None, "last": None})
+                            "first": None, "last": None, "n_undated": 0, "index_factor": math.nan})
             else:
-                rec.update({"n": int(row["n"]), "geo_step": used, "geo_kind": chain[used][0], "geo_value": chain[used][1],
-                            "hidden": row["hidden"], **{c: float(row[c]) for c in _PCT},
-                            **per_step[used][1][rung]})
+                j, w = used
+                g = index[chain[j]]
+                row = cells[g, w, rung]
+                rec.update({"n": int(row["n"]), "geo_step": j, "geo_kind": chain[j][0], "geo_value": chain[j][1],
+                            "window": w, "hidden": row["hidden"], **{c: float(row[c]) for c in _PCT},
+                            **extra[g, w, rung]})
             out.append(rec)
     return pd.DataFrame(out)
 
@@ -336,28 +353,35 @@ def band_overlap(lo_a, hi_a, lo_b, hi_b) -> np.ndarray:
     return np.where(np.isfinite(lo_a + hi_a + lo_b + hi_b), share, np.nan)
 
 
-def steps(cells: pd.DataFrame) -> pd.DataFrame:
+MIN_N_STEP = ranges.MIN_N_TAILS  # a step between two rungs needs this many vacancies in each
+
+
+def steps(cells: pd.DataFrame, min_n: int = MIN_N_STEP) -> pd.DataFrame:
     """The step from each rung to the next one, per scope (``cells`` from :func:`rung_cells`).
 
     Columns: scope, rung (the lower one), p50_from, p50_to, uplift_rub, uplift_pct (share, 0.25 =
     +25 %), overlap (share of the lower rung's P25–P75 covered by the upper one's; see
     :func:`band_overlap`), same_geo (False when the two rungs were widened to different
-    geographies, so the step mixes places). NaN where either rung is hidden.
+    geographies), shown (both rungs have ``min_n`` vacancies in the scope's own place, not widened
+    in space: only then is a step a fact about that place). Uplift and overlap are NaN unless shown.
     """
     parts = []
     for scope, g in cells.sort_values(["scope", "rung"]).groupby("scope", sort=False):
         low, up = g.iloc[:-1].reset_index(drop=True), g.iloc[1:].reset_index(drop=True)
+        shown = ((low["geo_step"] == 0) & (up["geo_step"] == 0) & (low["n"] >= min_n)
+                 & (up["n"] >= min_n)).to_numpy()
         p50a, p50b = low["p50"].to_numpy(float), up["p50"].to_numpy(float)
         with np.errstate(invalid="ignore", divide="ignore"):
             pct = (p50b - p50a) / p50a
         parts.append(pd.DataFrame({
             "scope": scope, "rung": low["rung"].to_numpy(), "p50_from": p50a, "p50_to": p50b,
-            "uplift_rub": p50b - p50a, "uplift_pct": pct,
-            "overlap": band_overlap(low["p25"], low["p75"], up["p25"], up["p75"]),
+            "uplift_rub": np.where(shown, p50b - p50a, np.nan), "uplift_pct": np.where(shown, pct, np.nan),
+            "overlap": np.where(shown, band_overlap(low["p25"], low["p75"], up["p25"], up["p75"]), np.nan),
             "same_geo": ((low["geo_kind"] == up["geo_kind"]) & (low["geo_value"].astype(str)
                                                                 == up["geo_value"].astype(str))).to_numpy(),
+            "shown": shown,
         }))
-    cols = ["scope", "rung", "p50_from", "p50_to", "uplift_rub", "uplift_pct", "overlap", "same_geo"]
+    cols = ["scope", "rung", "p50_from", "p50_to", "uplift_rub", "uplift_pct", "overlap", "same_geo", "shown"]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
 
 
@@ -366,12 +390,18 @@ def steps(cells: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------------
 
 
-def widen_note(trail: Sequence[tuple[str, Any, int]], lang: str = "ru") -> str:
-    """'widened: Татарстан → Приволжский ФО (n = 41)' or '' when the scope itself had enough."""
+def _step_name(kind: str, value: Any, window: int | None, lang: str) -> str:
+    return geo_name(kind, value, lang) + (f" · {dating.window(window, lang)}" if window is not None else "")
+
+
+def widen_note(trail: Sequence[tuple[str, Any, int | None, int]], lang: str = "ru") -> str:
+    """'расширено: Татарстан · последние 12 мес. → Приволжский ФО · … (n = 41)' or '' when the
+    scope's latest 12 months had enough."""
     if len(trail) < 2:
         return ""
-    names = [geo_name(k, v, lang) for k, v, _ in trail]
-    return t("ladder_widened", lang, path=" → ".join(names), n=fmt.number(trail[-1][2], lang))
+    timed = dating.time_widened(w for _, _, w, _ in trail)
+    names = [_step_name(k, v, w if timed else None, lang) for k, v, w, _ in trail]
+    return t("ladder_widened", lang, path=" → ".join(names), n=fmt.number(trail[-1][3], lang))
 
 
 def cell_note(cell: pd.Series | dict, lang: str = "ru", short: bool = False) -> str:
@@ -381,18 +411,17 @@ def cell_note(cell: pd.Series | dict, lang: str = "ru", short: bool = False) -> 
     """
     if _missing(cell["p50"]):
         text = t("not_enough", lang, n=fmt.number(cell["n_asked"], lang))
-        if len(cell["trail"]) > 1:
-            text += " · " + ", ".join(f"{geo_name(k, v, lang)}: n = {fmt.number(n, lang)}"
-                                      for k, v, n in cell["trail"][1:])
+        wider = [(k, v, n) for k, v, w, n in cell["trail"][1:] if w in (None, 0) and k != cell["trail"][0][0]]
+        if wider:
+            text += " · " + ", ".join(f"{geo_name(k, v, lang)}: n = {fmt.number(n, lang)}" for k, v, n in wider)
         return text
     if not cell["widened"]:
         return f"n = {fmt.number(cell['n'], lang)}"
     trail = cell["trail"]
     if not short:
         return widen_note(trail, lang)
-    used = int(cell["geo_step"])
     return t("ladder_widened_short", lang, start=geo_name(*trail[0][:2], lang),
-             end=geo_name(*trail[used][:2], lang), n=fmt.number(cell["n"], lang))
+             end=geo_name(cell["geo_kind"], cell["geo_value"], lang), n=fmt.number(cell["n"], lang))
 
 
 def date_range(cells: pd.DataFrame) -> tuple[Any, Any]:
@@ -420,7 +449,7 @@ def steps_table(st_: pd.DataFrame, ladder: Ladder, lang: str = "ru") -> pd.DataF
             t("ladder_col_uplift", lang): "—" if _missing(s["uplift_rub"]) else sign + fmt.money(s["uplift_rub"], lang),
             t("ladder_col_uplift_pct", lang): "—" if _missing(s["uplift_pct"]) else sign + fmt.percent(s["uplift_pct"], lang),
             t("ladder_col_overlap", lang): fmt.percent(s["overlap"], lang),
-            t("ladder_col_note", lang): "" if s["same_geo"] or _missing(s["uplift_rub"]) else t("ladder_mixed_geo", lang),
+            t("ladder_col_note", lang): "" if s["shown"] else t("ladder_step_few", lang, min_n=MIN_N_STEP),
         })
     return pd.DataFrame(rows)
 
@@ -433,6 +462,9 @@ def cells_table(cells: pd.DataFrame, ladder: Ladder, lang: str = "ru") -> pd.Dat
         t("ladder_col_geo", lang): [geo_name(k, v, lang) if k else "—"
                                     for k, v in zip(cells["geo_kind"], cells["geo_value"], strict=True)],
         "n": cells["n"].astype(int),
+        t("ladder_col_dates", lang): [dating.period(a, b, u, lang) if not _missing(p) else "—" for a, b, u, p in
+                                      zip(cells["first"], cells["last"], cells["n_undated"], cells["p50"], strict=True)],
+        t("ladder_col_window", lang): [dating.window(w, lang) if not _missing(w) else "—" for w in cells["window"]],
     })
     for c in ("p10", "p25", "p50", "p75", "p90"):
         out[c.upper()] = [fmt.money(v, lang) for v in cells[c]]
@@ -483,14 +515,13 @@ def _step_text(st_: pd.DataFrame, rung: int, multi: bool, lang: str) -> str:
     """The step written between two rungs: in full for one place, the % only when comparing places."""
     parts = []
     for _, s in st_[st_["rung"] == rung].iterrows():
-        if _missing(s["uplift_pct"]):
-            continue
-        sign = "+" if s["uplift_rub"] > 0 else ""
-        pct = sign + fmt.percent(s["uplift_pct"], lang)
-        text = pct if multi else t("ladder_step_short", lang, pct=pct, rub=sign + fmt.money(s["uplift_rub"], lang),
-                                   overlap=fmt.percent(s["overlap"], lang))
-        if not s["same_geo"]:
-            text += "*"
+        if not s["shown"] or _missing(s["uplift_pct"]):
+            text = t("ladder_step_few_short", lang)
+        else:
+            sign = "+" if s["uplift_rub"] > 0 else ""
+            pct = sign + fmt.percent(s["uplift_pct"], lang)
+            text = pct if multi else t("ladder_step_short", lang, pct=pct, rub=sign + fmt.money(s["uplift_rub"], lang),
+                                       overlap=fmt.percent(s["overlap"], lang))
         parts.append(f"{scope_name(s['scope'], lang)} {text}" if multi else text)
     return " · ".join(parts)
 

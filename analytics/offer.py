@@ -21,6 +21,7 @@ Everything here is pure (frames in, frames/figures out); the SQL lives in ``anal
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -31,7 +32,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import fmt, labels, ranges, tax
+from analytics import dating, fmt, labels, ranges, recency, tax
 from analytics.figures import bands_figure
 from analytics.i18n import level_name, t
 from pipelines import classify as _classify
@@ -71,6 +72,7 @@ class OfferInput:
     period: str = "month"
     basis: str = "net"
     year: int = 2025
+    neighbours: bool = False  # may the cell borrow neighbouring levels when its own level is sparse?
 
 
 def _one(value: object) -> str:
@@ -113,7 +115,8 @@ def parse_params(params: Mapping[str, object], professions: Sequence[str], regio
     period = pick("period", lambda v: v in PERIODS, DEFAULTS["period"])
     basis = pick("basis", lambda v: v in BASES, DEFAULTS["basis"])
     year_s = pick("year", lambda v: v.isdigit() and 2000 <= int(v) <= 2100, str(year))
-    return OfferInput(profession, level, region, amount, period, basis, int(year_s)), title, bad
+    near = pick("neighbours", lambda v: v in ("0", "1"), "0")
+    return OfferInput(profession, level, region, amount, period, basis, int(year_s), near == "1"), title, bad
 
 
 def _positive_number(text: str) -> bool:
@@ -141,6 +144,8 @@ def to_params(inp: OfferInput, title: str = "") -> dict[str, str]:
     amount = int(inp.amount) if float(inp.amount).is_integer() else inp.amount
     out.update(profession=inp.profession, level=inp.level, region=inp.region, amount=str(amount),
                period=inp.period, basis=inp.basis, year=str(inp.year))
+    if inp.neighbours:
+        out["neighbours"] = "1"
     return out
 
 
@@ -242,19 +247,38 @@ class CellResult:
     scope: str  # region, district, russia, moscow, spb, russia_ex_moscow ("" when too sparse)
     levels: tuple[str, ...] | None
     region: str
-    trail: tuple[tuple[str, tuple[str, ...] | None, int], ...]  # every step tried: (scope, levels, n)
+    trail: tuple[tuple[str, tuple[str, ...] | None, int, int], ...]  # every step tried: (scope, levels, window, n)
     n: int = 0
     stats: Mapping[str, float] = field(default_factory=dict)  # p10…p90, p50_ci_low/high
     percentile: float = math.nan
     verdict: str = ""
+    window: int = 0  # months of data used (0 = all, undated included): analytics.recency.WINDOWS
+    published_from: dt.date | None = None
+    published_to: dt.date | None = None
+    n_undated: int = 0
+    index_factor: float = 1.0  # mean wage-index factor the cell's pay was aged by (1 = as published)
+    asked_levels: tuple[str, ...] | None = None  # the levels the person asked for (None = any)
+    step: int = -1  # index in ``trail`` of the step used
 
     @property
     def found(self) -> bool:
+        """Percentiles exist: the cell has at least ``ranges.MIN_N_ALL`` vacancies."""
         return bool(self.scope)
 
     @property
     def widened(self) -> bool:
-        return len(self.trail) > 1
+        return self.step > 0
+
+    @property
+    def own(self) -> bool:
+        """A verdict of its own: the asked level, the asked region or one step out (its federal
+        district), and at least ``MIN_N_OFFER`` vacancies. Anything else is only a reference."""
+        return (self.found and self.n >= MIN_N_OFFER and self.levels == self.asked_levels
+                and self.scope in ("region", "district", "moscow", "spb", "russia_ex_moscow"))
+
+    @property
+    def borrowed_levels(self) -> bool:
+        return self.found and self.levels != self.asked_levels
 
 
 def neighbours(level: str) -> tuple[str, ...]:
@@ -269,14 +293,15 @@ def _with_neighbours(level: str) -> tuple[str, ...]:
     return tuple(lv for lv in LEVELS if lv == level or lv in neighbours(level))
 
 
-def _chain(role: str, level: str, region: str, district: str | None) -> list[Step]:
+def _chain(role: str, level: str, region: str, district: str | None, cross_levels: bool = False) -> list[Step]:
+    """Places (and, only when the person asks, levels) a cell widens through, narrowest first."""
     one = (level,) if level else None
-    wide = [(None if not level else _with_neighbours(level)), None]
+    wide = [(None if not level else _with_neighbours(level)), None] if cross_levels else []
     if role == "cell":
         steps = [("region", one), ("district", one), ("russia", one), *(("russia", lv) for lv in wide)]
     elif role in ("level_below", "level_above"):
         steps = [("region", one), ("district", one), ("russia", one)]
-    else:  # capital comparisons widen by level only
+    else:  # capital comparisons: the same level there (and its neighbours when asked)
         steps = [(role if role != "capital" else "moscow", lv) for lv in (one, *wide)]
     if not district:
         steps = [s for s in steps if s[0] != "district"]
@@ -294,27 +319,65 @@ def _mask(rows: pd.DataFrame, scope: str, levels: tuple[str, ...] | None, region
     return m
 
 
-def _best_cell(rows: pd.DataFrame, role: str, level: str, region: str, min_n: int
-               ) -> tuple[CellResult, np.ndarray]:
+def _dated(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows without publication dates (``month``/``day``) count as undated: all-dates window only."""
+    missing = {c: -1 for c in ("month", "day") if c not in rows}
+    return rows.assign(**missing) if missing else rows
+
+
+def _windows(rows: pd.DataFrame, mask: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """(window, mask) for each window of ``recency.WINDOWS`` that makes sense for these rows: the
+    latest 12 and 24 months counted back from their newest posting (none when all are undated),
+    then all of them."""
+    month = rows["month"].to_numpy()
+    dated = mask & (month >= 0)
+    out = []
+    if dated.any():
+        newest = month[dated].max()
+        out = [(w, dated & (month > newest - w)) for w in recency.WINDOWS if w]
+    return [*out, (0, mask)]
+
+
+def _best_cell(rows: pd.DataFrame, role: str, level: str, region: str, min_n: int,
+               cross_levels: bool = False) -> tuple[CellResult, np.ndarray]:
+    """The first (place, levels, window) step with ``min_n`` vacancies; with none, the step with the
+    most vacancies if it reaches ``ranges.MIN_N_ALL`` (a reference, never a verdict), else nothing."""
     district = district_of(region)
-    steps = _chain(role, level, region, district)
-    tried: dict[str, tuple[pd.Series, np.ndarray]] = {}
-
-    def fetch(key: str) -> pd.Series:
-        scope, levels = steps[int(key)]
-        sub = rows.loc[_mask(rows, scope, levels, region, district), ["lo", "hi"]]
-        est = ranges.estimate_cells(sub, by=[], lo="lo", hi="hi").iloc[0]
-        tried[key] = (est, impute_points(sub["lo"], sub["hi"]))
-        return est
-
-    row, _ = ranges.widen_chain(fetch, [(str(i), str(i)) for i in range(len(steps))], min_n=min_n)
-    trail = tuple((*steps[int(k)], int(est["n"])) for k, (est, _) in tried.items())
-    if row is None:
-        return CellResult(role, "", None, region, trail, max(n for *_, n in trail)), np.array([])
-    key = list(tried)[-1]
-    scope, levels = steps[int(key)]
-    stats = {k: float(row[k]) for k in ("p10", "p25", "p50", "p75", "p90", "p50_ci_low", "p50_ci_high")}
-    return CellResult(role, scope, levels, region, trail, int(row["n"]), stats), tried[key][1]
+    asked = (level,) if level else None
+    trail: list[tuple[str, tuple[str, ...] | None, int, int]] = []
+    best: tuple[int, np.ndarray, int] | None = None  # (n, mask, index in trail)
+    chosen = None
+    for scope, levels in _chain(role, level, region, district, cross_levels):
+        for window, m in _windows(rows, _mask(rows, scope, levels, region, district)):
+            n = int(m.sum())
+            trail.append((scope, levels, window, n))
+            if best is None or n > best[0]:
+                best = (n, m, len(trail) - 1)
+            if n >= min_n:
+                chosen = (n, m, len(trail) - 1)
+                break
+        if chosen:
+            break
+    if chosen is None and best is not None and best[0] >= ranges.MIN_N_ALL:
+        chosen = best
+    if chosen is None:
+        return CellResult(role, "", None, region, tuple(trail), max((s[-1] for s in trail), default=0),
+                          asked_levels=asked), np.array([])
+    n, m, i = chosen
+    scope, levels, window, _ = trail[i]
+    sub = rows.loc[m]
+    est = ranges.estimate_cells(sub[["lo", "hi"]], by=[], lo="lo", hi="hi").iloc[0]
+    stats = {k: float(est[k]) for k in ("p10", "p25", "p50", "p75", "p90", "p50_ci_low", "p50_ci_high")}
+    day = sub["day"].to_numpy()
+    dated = day[day >= 0]
+    epoch = dt.date(1970, 1, 1)
+    first = epoch + dt.timedelta(days=int(dated.min())) if len(dated) else None
+    last = epoch + dt.timedelta(days=int(dated.max())) if len(dated) else None
+    factor = float(sub["factor"].mean()) if "factor" in sub and len(sub) else 1.0
+    cell = CellResult(role, scope, levels, region, tuple(trail), n, stats, window=window, published_from=first,
+                      published_to=last, n_undated=int(len(day) - len(dated)), index_factor=factor,
+                      asked_levels=asked, step=i)
+    return cell, impute_points(sub["lo"], sub["hi"])
 
 
 def _place(cell: CellResult, points: np.ndarray, amount: float) -> CellResult:
@@ -330,6 +393,7 @@ class OfferResult:
     amounts: Amounts
     cell: CellResult
     comparisons: tuple[CellResult, ...]
+    aged_to: str = ""  # "YYYY-MM" when the market's pay was brought to that month's roubles
 
     @property
     def amount(self) -> float:
@@ -337,17 +401,20 @@ class OfferResult:
         return self.amounts.month(self.input.basis)
 
 
-def evaluate(rows: pd.DataFrame, inp: OfferInput, min_n: int = MIN_N_OFFER) -> OfferResult:
+def evaluate(rows: pd.DataFrame, inp: OfferInput, min_n: int = MIN_N_OFFER, aged_to: str = "") -> OfferResult:
     """Place the offer in its cell and in the comparison cells.
 
     ``rows``: the profession's usable vacancies in the offer's basis, columns ``region_iso``,
-    ``federal_district``, ``level`` (None where unknown), ``lo``, ``hi`` (monthly roubles).
+    ``federal_district``, ``level`` (None where unknown), ``lo``, ``hi`` (monthly roubles), ``month``
+    (publication month number, -1 undated) and ``day`` (days since 1970-01-01, -1 undated).
+    ``aged_to``: bring the market's pay to that month's roubles first (``analytics.recency.age``).
     Comparisons: the neighbouring levels in the same region (if a level is given), and the capital —
     Moscow, or for a Moscow offer Russia without Moscow and St Petersburg.
     """
+    rows = recency.age(_dated(rows), aged_to)
     amounts = offer_amounts(inp.amount, inp.period, inp.basis, inp.year)
     x = amounts.month(inp.basis)
-    main = _place(*_best_cell(rows, "cell", inp.level, inp.region, min_n), x)
+    main = _place(*_best_cell(rows, "cell", inp.level, inp.region, min_n, inp.neighbours), x)
     roles: list[tuple[str, str]] = []
     if inp.level:
         i = LEVELS.index(inp.level)
@@ -355,8 +422,8 @@ def evaluate(rows: pd.DataFrame, inp: OfferInput, min_n: int = MIN_N_OFFER) -> O
         roles += [("level_above", LEVELS[i + 1])] if i < len(LEVELS) - 1 else []
     caps = ("russia_ex_moscow", "spb") if inp.region == CAPITAL else ("capital",)
     roles += [(r, inp.level) for r in caps]
-    comps = tuple(_place(*_best_cell(rows, role, lv, inp.region, min_n), x) for role, lv in roles)
-    return OfferResult(inp, amounts, main, comps)
+    comps = tuple(_place(*_best_cell(rows, role, lv, inp.region, min_n, inp.neighbours), x) for role, lv in roles)
+    return OfferResult(inp, amounts, main, comps, aged_to)
 
 
 # ------------------------------------------------------------------------------------------ words
@@ -394,11 +461,18 @@ def cell_label(scope: str, levels: tuple[str, ...] | None, region: str, lang: st
     return f"{scope_label(scope, region, lang)} · {_levels_label(levels, lang)}"
 
 
+def _step_label(scope: str, levels: tuple[str, ...] | None, window: int | None, region: str, lang: str) -> str:
+    label = cell_label(scope, levels, region, lang)
+    return label if window is None else f"{label} · {dating.window(window, lang)}"
+
+
 def widen_text(cell: CellResult, lang: str) -> str:
-    """"" when the first cell sufficed; else every step tried with its n, ending with the one used."""
+    """"" when the first cell sufficed; else every step tried with its n (the one used marked ✓)."""
     if not cell.widened and cell.found:
         return ""
-    steps = " → ".join(f"{cell_label(s, lv, cell.region, lang)} (n = {n})" for s, lv, n in cell.trail)
+    timed = dating.time_widened(w for *_, w, _ in cell.trail)
+    steps = " → ".join(f"{_step_label(s, lv, w if timed else None, cell.region, lang)} (n = {n})"
+                       f"{' ✓' if i == cell.step else ''}" for i, (s, lv, w, n) in enumerate(cell.trail))
     key = "offer_widened" if cell.found else "offer_too_few"
     return t(key, lang, steps=steps, min_n=MIN_N_OFFER)
 
@@ -407,27 +481,57 @@ def percentile_text(p: float, lang: str) -> str:
     return "—" if not np.isfinite(p) else f"P{round(100 * p)}"
 
 
+def dates_text(cell: CellResult, aged_to: str, lang: str) -> str:
+    """'вакансии 01.2022–12.2022, в ценах 12.2026 (…)': what the cell's numbers stand on."""
+    return (f"{dating.period(cell.published_from, cell.published_to, cell.n_undated, lang)}, "
+            f"{dating.aged(aged_to, lang)}")
+
+
+def reference_reason(cell: CellResult, lang: str) -> str:
+    """Why a cell gives only a reference: too few vacancies, another place or other levels."""
+    if cell.borrowed_levels:
+        return t("offer_ref_levels", lang, levels=_levels_label(cell.asked_levels, lang))
+    if cell.n < MIN_N_OFFER:
+        return t("offer_ref_few", lang, n=cell.n, min_n=MIN_N_OFFER)
+    return t("offer_ref_place", lang, place=scope_label("region", cell.region, lang))
+
+
 def verdict_text(result: OfferResult, lang: str) -> str:
-    """The verdict in words, with the thresholds in roubles and the cell it rests on."""
+    """The verdict in words, with the thresholds in roubles, the cell it rests on and its dates;
+    for a cell that is not the asked level and place, a reference with the reason instead."""
     c = result.cell
     if not c.found:
         return widen_text(c, lang)
-    return t(f"offer_verdict_{c.verdict}", lang, amount=fmt.money(result.amount, lang),
-             p25=fmt.money(c.stats["p25"], lang), p75=fmt.money(c.stats["p75"], lang),
-             pct=percentile_text(c.percentile, lang), cell=cell_label(c.scope, c.levels, c.region, lang),
-             n=fmt.number(c.n, lang), basis=t(f"basis_{result.input.basis}", lang))
+    common = dict(amount=fmt.money(result.amount, lang), p25=fmt.money(c.stats["p25"], lang),
+                  p75=fmt.money(c.stats["p75"], lang), pct=percentile_text(c.percentile, lang),
+                  cell=cell_label(c.scope, c.levels, c.region, lang), n=fmt.number(c.n, lang),
+                  basis=t(f"basis_{result.input.basis}", lang), dates=dates_text(c, result.aged_to, lang))
+    if not c.own:
+        return t("offer_reference", lang, reason=reference_reason(c, lang), **common)
+    return t(f"offer_verdict_{c.verdict}", lang, **common)
+
+
+def staleness(cell: CellResult, today: dt.date | None = None) -> int | None:
+    """Months since the cell's newest vacancy when that is more than 12 (the page warns), else None."""
+    age = dating.months_old(cell.published_to, today)
+    return age if age is not None and age > 12 else None
 
 
 def comparison_table(result: OfferResult, lang: str) -> pd.DataFrame:
-    """One row per cell (the offer's own first): label, n, P25/P50/P75, the offer's percentile, verdict."""
+    """One row per cell (the offer's own first): label, n, P25/P50/P75, the offer's percentile,
+    verdict (or "ориентир" for a cell that is not of the asked level and place), dates."""
     rows = []
     for c in (result.cell, *result.comparisons):
         label = (cell_label(c.scope, c.levels, c.region, lang) if c.found
                  else t("offer_not_enough", lang, n=c.n))
+        short = (t(f"offer_short_{c.verdict or 'none'}", lang) if c.own or not c.found
+                 else t("offer_short_reference", lang))
         rows.append({t("offer_col_role", lang): t(f"offer_role_{c.role}", lang), t("offer_col_cell", lang): label,
                      "n": c.n, **{f"P{p}": fmt.money(c.stats.get(f"p{p}"), lang) for p in (25, 50, 75)},
                      t("offer_col_pct", lang): percentile_text(c.percentile, lang),
-                     t("offer_col_verdict", lang): t(f"offer_short_{c.verdict or 'none'}", lang)})
+                     t("offer_col_verdict", lang): short,
+                     t("offer_col_dates", lang): (dating.period(c.published_from, c.published_to, c.n_undated, lang)
+                                                  if c.found else "")})
     return pd.DataFrame(rows)
 
 
@@ -453,34 +557,46 @@ def offer_figure(result: OfferResult, lang: str = "ru") -> go.Figure:
 
 
 def benchmark(table: pd.DataFrame, rows_for: Callable[[str, str], pd.DataFrame],
-              min_n: int = MIN_N_OFFER) -> pd.DataFrame:
+              min_n: int = MIN_N_OFFER, aged_to: str = "") -> pd.DataFrame:
     """Every row of an uploaded salary table placed in its cell.
 
     ``table``: ``analytics.upload.parse_salary_table`` output (row, title, region, region_iso, amount,
     basis, period). ``rows_for(profession, basis)`` gives that profession's market rows (as for
-    :func:`evaluate`). Each distinct cell is estimated once; the percentiles of its rows are one
-    ``searchsorted``. Adds profession, level, monthly (roubles/month on the row's basis), scope, levels,
-    n, p25, p50, p75, percentile (0…1), verdict.
+    :func:`evaluate`), aged to ``aged_to`` when given. Each distinct cell is estimated once; the
+    percentiles of its rows are one ``searchsorted``. Adds profession, level, monthly (roubles/month
+    on the row's basis), scope, levels, n, p25, p50, p75, percentile (0…1), published_from,
+    published_to, and verdict: below / market / above for a cell of the row's own level and place;
+    "reference" (percentile kept, no verdict) for a same-level cell farther away or too small;
+    "no_level" when the row's level has too few vacancies (nothing compared); "few" otherwise.
     """
     out = table.reset_index(drop=True).copy()
     out[["profession", "level"]] = classify_titles(out["title"]).to_numpy()
     monthly = np.where(out["period"] == "year", out["amount"] / 12.0, out["amount"]).astype(float)
     out["monthly"] = monthly
-    cols = {k: [None] * len(out) for k in ("scope", "levels")}
+    cols: dict[str, list] = {k: [None] * len(out) for k in ("scope", "levels", "published_from", "published_to")}
     num = {k: np.full(len(out), np.nan) for k in ("n", "p25", "p50", "p75", "percentile")}
     verdicts = [""] * len(out)
     for (prof, level, region, basis), idx in out.groupby(["profession", "level", "region_iso", "basis"]).indices.items():
-        cell, points = _best_cell(rows_for(prof, basis), "cell", level, region, min_n)
+        cell, points = _best_cell(recency.age(_dated(rows_for(prof, basis)), aged_to), "cell", level, region, min_n)
         num["n"][idx] = cell.n
-        if not cell.found:
+        if not cell.found or (level and not cell.own and (cell.n < min_n or cell.borrowed_levels)):
+            for i in idx:
+                verdicts[i] = "no_level" if level else "few"
             continue
         for p in ("p25", "p50", "p75"):
             num[p][idx] = cell.stats[p]
         num["percentile"][idx] = percentile_of(points, monthly[idx])
         for i in idx:
             cols["scope"][i], cols["levels"][i] = cell.scope, cell.levels
-            verdicts[i] = verdict(monthly[i], cell.stats["p25"], cell.stats["p75"])
+            cols["published_from"][i], cols["published_to"][i] = cell.published_from, cell.published_to
+            verdicts[i] = verdict(monthly[i], cell.stats["p25"], cell.stats["p75"]) if cell.own else "reference"
     return out.assign(**cols, **num, verdict=verdicts)
+
+
+def _short_verdict(code: str, lang: str) -> str:
+    key = {"no_level": "offer_b_no_level", "few": "offer_b_few", "reference": "offer_short_reference"}.get(
+        code, f"offer_short_{code or 'none'}")
+    return t(key, lang)
 
 
 def benchmark_display(bench: pd.DataFrame, lang: str, for_csv: bool = False) -> pd.DataFrame:
@@ -508,5 +624,8 @@ def benchmark_display(bench: pd.DataFrame, lang: str, for_csv: bool = False) -> 
         "n": bench["n"].fillna(0).astype(int),
         **{f"P{p}": bench[f"p{p}"].map(money) for p in (25, 50, 75)},
         t("offer_col_pct", lang): bench["percentile"].map(pct),
-        t("offer_col_verdict", lang): bench["verdict"].map(lambda v: t(f"offer_short_{v or 'none'}", lang)),
+        t("offer_col_verdict", lang): bench["verdict"].map(lambda v: _short_verdict(v, lang)),
+        t("offer_col_dates", lang): [dating.period(a, b, 0, lang) if s else ""
+                                     for a, b, s in zip(bench["published_from"], bench["published_to"],
+                                                        bench["scope"], strict=True)],
     })

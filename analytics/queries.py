@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from analytics import ranges
+from analytics import ranges, recency
 from analytics.filters import GROUPS, Filters, pay_columns, where
 from pipelines.config import warehouse_path
 
@@ -76,21 +76,28 @@ def options(wh: WH) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _cell_rows(wh: WH, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
+def _cell_rows(wh: WH, filters: Filters, by: tuple[str, ...], dated: bool) -> pd.DataFrame:
     lo, hi = pay_columns(filters.basis)
     clause, params = where(filters)
     keys = ", ".join(f"{GROUPS[b]} AS {b}" for b in by)
-    return counted_rows(wh, keys, lo, hi, clause, params)
+    return counted_rows(wh, keys, lo, hi, clause, params, dated=dated)
 
 
 def counted_rows(wh: WH, keys: str, lo: str, hi: str, clause: str, params: list,
-                 variables: dict[str, str] | None = None, table: str = "vacancies") -> pd.DataFrame:
+                 variables: dict[str, str] | None = None, table: str = "vacancies",
+                 dated: bool = False) -> pd.DataFrame:
     """(keys..., lo, hi, n) with identical rows counted in DuckDB: ads repeat round numbers, so a
     million vacancies are tens of thousands of distinct rows, and ``ranges.estimate_cells(...,
     count="n")`` gives exactly what the rows one by one would. ``keys`` are SQL fragments from fixed
     tables; ``variables`` are session variables (bound values) the fragments read; ``table`` is
-    ``vacancies`` or a fixed join onto it."""
-    sql = (f"SELECT {keys}{',' if keys else ''} {lo} AS lo, {hi} AS hi, count(*) AS n "
+    ``vacancies`` or a fixed join onto it. ``dated`` adds what :mod:`analytics.recency` needs to
+    window and age the rows: ``_reg`` (region ISO), ``month`` (publication month number, -1 when
+    undated) and ``first``/``last`` (publication dates of the rows counted together)."""
+    if dated:
+        keys = f"{keys}{',' if keys else ''} region_iso AS _reg, {recency.MONTH_SQL} AS month"
+    extra = (", CAST(min(published_at) AS DATE) AS first, CAST(max(published_at) AS DATE) AS last"
+             if dated else "")
+    sql = (f"SELECT {keys}{',' if keys else ''} {lo} AS lo, {hi} AS hi, count(*) AS n{extra} "
            f"FROM {table} {clause} GROUP BY ALL")
     with _con(wh) as con:
         for name, value in (variables or {}).items():
@@ -98,13 +105,14 @@ def counted_rows(wh: WH, keys: str, lo: str, hi: str, clause: str, params: list,
         return con.execute(sql, params).df()
 
 
-def cell_rows(wh: WH, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
+def cell_rows(wh: WH, filters: Filters, by: tuple[str, ...], dated: bool = False) -> pd.DataFrame:
     """The usable rows of a selection as counted (group keys..., lo, hi, n) in the filters' basis:
-    the only columns an interval estimate needs. Missing keys become "—" so they form a visible cell."""
+    the only columns an interval estimate needs (``dated``: and those :mod:`analytics.recency`
+    needs). Missing keys become "—" so they form a visible cell."""
     unknown = [b for b in by if b not in GROUPS]
     if unknown:
         raise ValueError(f"cannot group by {unknown}; choose from {sorted(GROUPS)}")
-    rows = _cell_rows(wh, filters, by)
+    rows = _cell_rows(wh, filters, by, dated)
     for b in by:
         rows[b] = rows[b].astype(object).where(rows[b].notna(), "—")
     return rows
@@ -113,20 +121,17 @@ def cell_rows(wh: WH, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
 def compute_pay_bands(wh: WH, filters: Filters, by: tuple[str, ...], method: str = "calibrated") -> pd.DataFrame:
     """Percentile bands of offered monthly pay per cell (``by`` from ``filters.GROUPS``), uncached.
 
-    Only the two bound columns of the filtered, usable rows leave DuckDB; the interval-aware
-    estimate (analytics.ranges) runs per cell on those. Empty selection → empty frame.
+    Only the two bound columns (and the month and region that date and age them) of the filtered,
+    usable rows leave DuckDB; the interval-aware estimate (analytics.ranges) runs per cell on the
+    latest window with enough vacancies (analytics.recency). Empty selection → empty frame.
     """
-    rows = cell_rows(wh, filters, by)
+    rows = cell_rows(wh, filters, by, dated=True)
     if rows.empty:
         return pd.DataFrame()
     key = list(by) if by else ["_all"]
     if not by:
         rows["_all"] = "all"
-    if method == "censored_lognormal":  # the likelihood fit takes one row per vacancy
-        rows = rows.loc[rows.index.repeat(rows["n"])]
-        cells = ranges.estimate_cells(rows, by=key, lo="lo", hi="hi", method=method)
-    else:
-        cells = ranges.estimate_cells(rows, by=key, lo="lo", hi="hi", method=method, count="n")
+    cells = recency.dated_cells(rows, key, filters.aged_to, method)
     return cells.sort_values(["p50", "n"], ascending=False, na_position="last").reset_index(drop=True)
 
 
@@ -153,7 +158,7 @@ def raw_bounds(wh: WH, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
 def region_rows(wh: WH, filters: Filters) -> pd.DataFrame:
     """Counted (region, lo, hi, n) rows of the selection over all regions (its region filter is
     ignored): one scan from which the Regions page derives its region, district and Russia cells."""
-    return cell_rows(wh, filters.with_(regions=(), federal_districts=()), ("region",))
+    return cell_rows(wh, filters.with_(regions=(), federal_districts=()), ("region",), dated=True)
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
@@ -162,7 +167,7 @@ def region_cells(wh: WH, filters: Filters, level: str | None) -> pd.DataFrame:
     filters costs nothing."""
     from analytics.regions import cells_by
 
-    return cells_by(region_rows(wh, filters), level)
+    return cells_by(region_rows(wh, filters), level, filters.aged_to)
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)

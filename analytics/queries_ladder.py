@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import ladder as ladder_mod
+from analytics import recency
 from analytics.filters import Filters, pay_columns, where
 from analytics.queries import _TTL, WH, _df
 
@@ -62,7 +63,7 @@ def rung_rows_sql(lad: ladder_mod.Ladder, filters: Filters) -> tuple[str, list]:
     sql = f"""
         SELECT * FROM (
             SELECT {case} AS rung, region_iso, federal_district, experience,
-                   {lo} AS lo, {hi} AS hi, CAST(published_at AS DATE) AS published
+                   {lo} AS lo, {hi} AS hi, CAST(published_at AS DATE) AS published, {recency.MONTH_SQL} AS month
             FROM vacancies {clause}
         ) WHERE rung IS NOT NULL"""
     return sql, case_params + params
@@ -80,7 +81,7 @@ def counted_rows_sql(lad: ladder_mod.Ladder, filters: Filters) -> tuple[str, lis
     case, clause, case_params, params = _rung_case(lad, filters)
     sql = f"""
         SELECT {case} AS rung, region_iso, federal_district, experience, {lo} AS lo, {hi} AS hi,
-               count(*) AS n, CAST(min(published_at) AS DATE) AS first, CAST(max(published_at) AS DATE) AS last
+               {recency.MONTH_SQL} AS month, count(*) AS n, CAST(min(published_at) AS DATE) AS first, CAST(max(published_at) AS DATE) AS last
         FROM vacancies {clause} GROUP BY ALL"""
     return sql, case_params + params
 
@@ -106,4 +107,5 @@ def ladder_cells(wh: WH, filters: Filters, ladder_id: str, scopes: tuple[str, ..
     ``filters.basis``; unknown scopes are dropped, none left → Russia as a whole."""
     lad = ladder_mod.ladders()[ladder_id]
     scopes = tuple(s for s in scopes if ladder_mod.is_scope(s)) or (ladder_mod.RUSSIA,)
-    return ladder_mod.rung_cells(rung_counted_rows(wh, filters, ladder_id), len(lad.rungs), scopes)
+    rows = recency.age(rung_counted_rows(wh, filters, ladder_id), filters.aged_to)
+    return ladder_mod.rung_cells(rows, len(lad.rungs), scopes)

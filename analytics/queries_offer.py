@@ -14,7 +14,7 @@ from functools import cache
 import pandas as pd
 import streamlit as st
 
-from analytics import offer
+from analytics import offer, recency
 from analytics.filters import pay_columns
 from analytics.queries import _TTL, WH, _df, options
 from pipelines import reference as _reference
@@ -37,15 +37,17 @@ def _categorical(codes: pd.Series, categories: tuple[str, ...]) -> pd.Categorica
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=16)
 def profession_rows(wh: WH, profession: str, basis: str) -> pd.DataFrame:
     """Usable vacancies of one profession with pay: ``region_iso``, ``federal_district``, ``level``
-    (categoricals; NaN where unknown), ``lo``, ``hi`` (monthly roubles, ``basis`` net or gross).
-    About 11 bytes a row: a profession with 400 k vacancies is ≈ 4 MB in the cache."""
+    (categoricals; NaN where unknown), ``lo``, ``hi`` (monthly roubles, ``basis`` net or gross),
+    ``month`` and ``day`` of publication (``analytics.recency`` month number and days since 1970;
+    -1 undated). About 19 bytes a row: a profession with 400 k vacancies is ≈ 8 MB in the cache."""
     lo, hi = pay_columns(basis)
     isos, districts = _codes()
     rows = _df(wh, f"""
         SELECT COALESCE(list_position(?, region_iso), 0) AS reg,
                COALESCE(list_position(?, federal_district), 0) AS fd,
                COALESCE(list_position(?, level), 0) AS lvl,
-               {lo} AS lo, {hi} AS hi
+               {lo} AS lo, {hi} AS hi, {recency.MONTH_SQL} AS month,
+               COALESCE(CAST(epoch_us(published_at) // 86400000000 AS INTEGER), -1) AS day
         FROM vacancies
         WHERE len(flags) = 0 AND profession = ? AND region_iso IS NOT NULL
           AND ({lo} IS NOT NULL OR {hi} IS NOT NULL)""",
@@ -56,21 +58,24 @@ def profession_rows(wh: WH, profession: str, basis: str) -> pd.DataFrame:
         "level": _categorical(rows["lvl"], LEVELS),
         "lo": rows["lo"].astype("float32"),  # exact to the rouble below 16 M ₽/month; halves the cache
         "hi": rows["hi"].astype("float32"),
+        "month": rows["month"].astype("int32"),
+        "day": rows["day"].astype("int32"),
     })
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
-def check_offer(wh: WH, inp: offer.OfferInput) -> offer.OfferResult:
-    """The offer placed in its cell and the comparison cells (see :func:`analytics.offer.evaluate`)."""
-    return offer.evaluate(profession_rows(wh, inp.profession, inp.basis), inp)
+def check_offer(wh: WH, inp: offer.OfferInput, aged_to: str = "") -> offer.OfferResult:
+    """The offer placed in its cell and the comparison cells (see :func:`analytics.offer.evaluate`),
+    the market's pay in roubles of ``aged_to`` ("YYYY-MM") when given."""
+    return offer.evaluate(profession_rows(wh, inp.profession, inp.basis), inp, aged_to=aged_to)
 
 
-def benchmark(wh: WH, table: pd.DataFrame) -> pd.DataFrame:
+def benchmark(wh: WH, table: pd.DataFrame, aged_to: str = "") -> pd.DataFrame:
     """Every row of a parsed salary table placed in its market cell (:func:`analytics.offer.benchmark`).
 
     Not cached on purpose: uploaded data should not outlive the session in a shared cache; the
     per-profession rows it reads are cached."""
-    return offer.benchmark(table, lambda prof, basis: profession_rows(wh, prof, basis))
+    return offer.benchmark(table, lambda prof, basis: profession_rows(wh, prof, basis), aged_to=aged_to)
 
 
 def choices(wh: WH) -> tuple[list[str], list[str]]:

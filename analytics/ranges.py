@@ -6,49 +6,70 @@ gross/net); every estimate comes back in the same units.
 The problem
 -----------
 A vacancy publishes "from X to Y" (about half of postings), "from X" only (about a third) or "to Y" only
-(about a sixth). Read literally these are intervals: [X, Y], [X, ∞), (0, Y]. Three facts measured on the
-real postings decide how to turn them into pay:
+(about a sixth). A posting is a promise: "от X" means pay ≥ X, "до Y" means pay ≤ Y. Three facts
+measured on the real postings decide how to turn them into pay:
 
 * two-sided ranges are narrow: the median Y/X is ≈ 1.33;
 * one-sided postings are not a random subset: the floors X of "from"-only postings sit ≈ 1.2× above the
   floors of two-sided postings, and the ceilings Y of "to"-only postings sit ≈ 0.86× below the two-sided
   ceilings.
 
-So "from X" is usually close to the pay, not a lower bound far below it. A textbook censored fit that
-reads "from X" as [X, ∞) pushes a third of the mass above X and overstates pay; reading only the published
-"from" values (or only two-sided floors) understates it.
+The reading that fits both the facts and the promises is selection: better-paid jobs post "from" only,
+worse-paid ones "to" only, and a one-sided posting publishes one bound of the same kind of range a
+two-sided posting would (DESIGN §7). So a from-only pay is near X·√R — above X, as promised, and not far
+above it: a textbook censored fit that reads "from X" as [X, ∞) pushes a third of the mass far above X
+and overstates pay; reading only the published "from" values (or only two-sided postings) understates it.
 
-The estimator: calibrated imputation (``method="calibrated"``)
----------------------------------------------------------------
+The estimator: bound-consistent imputation (``method="calibrated"``, the default)
+------------------------------------------------------------------------------
 Within each cell (e.g. profession × region × month):
 
-1. R = median of Y/X over the cell's two-sided vacancies; if the cell has fewer than ``MIN_N_RATIO`` (5)
-   two-sided vacancies, R = ``DEFAULT_RANGE_RATIO`` (1.33, the national median).
-2. One point per vacancy:
+1. R = median of Y/X over the cell's two-sided vacancies (≥ 1 by construction); if the cell has fewer
+   than ``MIN_N_RATIO`` (5) two-sided vacancies, R = ``range_ratio`` (``DEFAULT_RANGE_RATIO`` = 1.33, the
+   national median), clipped at ≥ 1.
+2. One point per vacancy, on the log scale pay varies on:
 
-   * two-sided: the geometric midpoint √(X·Y) (pay sits in the middle of the range on a log scale, which
-     is the scale pay varies on);
-   * "from X" only: X · k_from with k_from = √R / F, F = ``FROM_FLOOR_RATIO`` (1.2);
-   * "to Y" only:  Y · k_to  with k_to  = 1 / (C · √R), C = ``TO_CEILING_RATIO`` (0.86).
+   * two-sided: the geometric midpoint √(X·Y);
+   * "from X" only: X·√R;
+   * "to Y" only: Y/√R.
 
-   Why: a two-sided floor is X ≈ pay/√R, so pay ≈ X·√R. A "from"-only floor is F times what the floor of
-   a comparable two-sided posting would be, so pay ≈ (X/F)·√R. Likewise a two-sided ceiling is
-   Y ≈ pay·√R and a "to"-only ceiling is C times that, so pay ≈ Y/(C·√R). With R = 1.33: k_from ≈ 0.96,
-   k_to ≈ 1.01 — "from X" and "to Y" are read as (almost) the pay, consistent with the facts above.
+   Why: a range of ratio R around the pay puts the floor at ≈ pay/√R and the ceiling at ≈ pay·√R
+   (pay in the middle of the range on the log scale). A one-sided posting drew its bound from the
+   same kind of range, so pay ≈ X·√R or Y/√R. Because R ≥ 1 every point lies inside its own posting's
+   bounds — from ≤ point ≤ to, for every row (guaranteed; ``tests/test_ranges.py`` checks it). The
+   higher from-only floors and lower to-only ceilings need no correction: they are the pay of those
+   jobs, which is higher (lower), and the points carry it into the percentiles.
 3. Weighted empirical percentiles of the imputed points: linear interpolation between order statistics,
    numpy's default, generalised to weights (value i sits at position S_{i−1}/(W − w_i): the weight before
    it over the weight of all the others; = (i−1)/(n−1) with equal weights).
 4. Confidence intervals for P25/P50/P75: distribution-free order-statistic intervals at 95 % (the exact
    binomial ranks l, u with P(l ≤ K < u) ≥ 95 %, K ~ Bin(n, p)), evaluated on the imputed points. With
    weights, n is Kish's effective n. No bootstrap. The interval is NaN when no such ranks exist (n ≤ 5
-   for the median): there is no honest 95 % interval from that few vacancies.
+   for the median): there is no honest 95 % interval from that few vacancies. The points are the pay
+   times a small symmetric error (where in its range the pay sits), so their percentiles are the pay's
+   and the interval covers the true median ≈ 95 % of the time (0.965 over 200 synthetic cells of 300).
 
 Identifying assumption — read before trusting it: postings alone cannot tell whether "from"-only floors
-are 1.2× higher because employers quote a "from" close to the pay (posting style) or because those jobs
-pay more (selection on pay). Calibrated imputation assumes the first: within a cell, the pay of
-one-sided and two-sided vacancies has the same distribution. ``synthetic_postings(pay_shift_from=…,
-pay_shift_to=…)`` generates the other world with the very same observable ratios; ``tests/test_ranges.py``
-measures how much the estimator is off there (it underestimates by about the share-weighted shift).
+are 1.2× higher because those jobs pay more (selection, assumed here) or because employers quote a
+"from" above the floor a two-sided posting of the same pay would give (posting style). The default
+assumes selection with ranges shaped like the two-sided ones (the pay's position in its range does not
+depend on the posting type). It is the only one of the two readings that never contradicts a posting.
+
+Sensitivity variant (``method="posting_style"``): the previous default, kept so the page can quote it.
+It assumes posting style — one-sided pay distributed like two-sided pay — and reads "from X" as
+X·√R/F and "to Y" as Y/(C·√R), F = ``FROM_FLOOR_RATIO`` (1.2), C = ``TO_CEILING_RATIO`` (0.86)
+(``estimate_cells``' ``from_floor_ratio``/``to_ceiling_ratio`` apply to it only). With R = 1.33 that is
+≈ 0.96·X, below the promised minimum, and ≈ 1.01·Y, above the stated maximum.
+
+How far apart the two are: ``synthetic_postings(world="selection" | "posting_style")`` generates both
+worlds with the very same observable facts (shares, R, the 1.2 and 0.86 ratios). At n = 1000 (table in
+the docstring of ``tests/test_ranges.py``): in the selection world the default is unbiased (median error
+1.4 %, the sampling error of the true pay's own percentiles; naive midpoint 1.9 %, −1.6 % biased) and the
+posting-style reading is 3.3 % low; in the posting-style world the roles swap — the default is 3.6 %
+high (10.6 % in a sales-like cell with 65 % from-only postings) and the variant unbiased. So the figures
+on the page carry an uncertainty from this assumption alone of about 3 % (more in cells where one-sided
+postings dominate) beyond their confidence intervals, in the direction of the variant. At n ≤ 100
+sampling error dominates either way.
 
 Hiding rules: n < ``MIN_N_ALL`` (5) → all percentiles hidden; n < ``MIN_N_TAILS`` (10) → P10/P90 hidden
 (the reason goes into the ``hidden`` column). ``widen_chain`` climbs city → region → federal district →
@@ -57,12 +78,9 @@ Russia until a cell has enough vacancies.
 Comparison methods (``naive_cells``): "midpoint" — arithmetic midpoint of two-sided ranges, one-sided
 bound taken as the pay; "from_only" — published "from" values only; "two_sided" — midpoints of two-sided
 postings only, one-sided dropped. ``estimate_cells(method="censored_lognormal")`` is the textbook
-interval-censored log-normal maximum-likelihood fit. On the synthetic check (table in the docstring of
-``tests/test_ranges.py``) calibrated imputation is the most accurate at n = 1000 (≈1.2 % median error on
-P25/P50/P75 vs 1.7 % midpoint, 2.5 % two-sided only, 7 % from-only, 13 % censored), ties the midpoint at
-n ≤ 100 where sampling error dominates, and — unlike the midpoint — stays unbiased when a cell's mix of
-posting types or width of ranges differs from the national one (sales-like cell: 1.5 % vs 5 %). It is
-the default. Where its assumption fails (one-sided jobs really pay differently) it is ≈ 2 % low.
+interval-censored log-normal maximum-likelihood fit. In the selection world at n = 1000: from-only
+−10.7 %, two-sided only −2.3 %, censored +9.5 %; the midpoint is off by 14 % in a sales-like cell, where
+the default stays unbiased (its R and points are the cell's own, whatever the mix of posting types).
 
 Everything is grouped with numpy (one sort of all rows by cell and value, then ``searchsorted``); there
 is no Python loop over rows, and the only loop over cells is in the censored fit.
@@ -74,6 +92,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -84,11 +103,13 @@ __all__ = [
     "MIN_N_ALL",
     "MIN_N_TAILS",
     "estimate_cells",
+    "impute_points",
     "naive_cells",
     "raw_bounds_cells",
     "widen_chain",
     "synthetic_postings",
     "synthetic_truth",
+    "selection_model",
     "order_statistic_ci_ranks",
 ]
 
@@ -335,21 +356,36 @@ def _range_ratio(cells: _Cells, both: np.ndarray, default: float, min_n: int) ->
     return np.where(s.count >= min_n, med, default)
 
 
-def _impute_calibrated(
+def _impute_bounds(
     cells: _Cells,
+    method: str,
     range_ratio: float,
     from_floor_ratio: float,
     to_ceiling_ratio: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    r = _range_ratio(cells, cells.kind == 0, range_ratio, MIN_N_RATIO)
+    """One point per row (NaN for rows with neither bound) and the cell's R, for the two R-based methods.
+
+    ``method="calibrated"``: two-sided √(X·Y), from-only X·√R, to-only Y/√R — always inside the posting's
+    own bounds (R ≥ 1; the final clamp only guards floating-point rounding). ``method="posting_style"``:
+    from-only X·√R/F, to-only Y/(C·√R) — may leave the bounds (the sensitivity reading).
+    """
+    r = np.maximum(_range_ratio(cells, cells.kind == 0, range_ratio, MIN_N_RATIO), 1.0)
     sqrt_r = np.sqrt(r)
+    if method == "calibrated":
+        f, c = 1.0, 1.0
+    elif method == "posting_style":
+        f, c = from_floor_ratio, to_ceiling_ratio
+    else:
+        raise ValueError(f"unknown imputation {method!r}")
     # one multiplier per (cell, kind) applied to the published bound (the geometric mean for two-sided)
-    k = np.stack([np.ones_like(sqrt_r), sqrt_r / from_floor_ratio, 1.0 / (to_ceiling_ratio * sqrt_r)], axis=1)
-    k = np.concatenate([k, np.full((len(r), 1), np.nan)], axis=1)
+    k = np.stack([np.ones_like(sqrt_r), sqrt_r / f, 1.0 / (c * sqrt_r), np.full_like(sqrt_r, np.nan)], axis=1)
     base = np.where(
         cells.kind == 0, np.sqrt(cells.lo * cells.hi), np.where(cells.kind == 1, cells.lo, cells.hi)
     )
-    return base * k[cells.codes, cells.kind], r
+    point = base * k[cells.codes, cells.kind]
+    if method == "calibrated":  # the promise: from ≤ point ≤ to (fmax/fmin skip an absent bound)
+        point = np.where(cells.kind < 3, np.fmin(np.fmax(point, cells.lo), cells.hi), np.nan)
+    return point, r
 
 
 def _impute_naive(cells: _Cells, how: str) -> np.ndarray:
@@ -545,24 +581,27 @@ def estimate_cells(
 
     ``df``: the group columns ``by`` and the bound columns (``lo`` = "from", ``hi`` = "to"; NaN where not
     published; rows with neither are ignored, bounds ≤ 0 count as absent, from > to is swapped).
-    ``method``: "calibrated" (default, see the module docstring), "censored_lognormal", or one of the
-    naive ones ("midpoint", "from_only", "two_sided", as in :func:`naive_cells`). ``weight``: optional
-    column of row weights (e.g. de-duplication weights). ``count``: optional column saying how many
-    identical vacancies a row stands for (rows aggregated in SQL with ``count(*)``); the result is
-    exactly that of the expanded rows, at the cost of the distinct rows only.
+    ``method``: "calibrated" (default: every point inside its posting's bounds, see the module
+    docstring), "posting_style" (the sensitivity variant; ``from_floor_ratio``/``to_ceiling_ratio`` are
+    its F and C and apply to it only), "censored_lognormal", or one of the naive ones ("midpoint",
+    "from_only", "two_sided", as in :func:`naive_cells`). ``range_ratio``: R for cells with fewer than 5
+    two-sided vacancies (clipped at ≥ 1). ``weight``: optional column of row weights (e.g.
+    de-duplication weights). ``count``: optional column saying how many identical vacancies a row stands
+    for (rows aggregated in SQL with ``count(*)``); the result is exactly that of the expanded rows, at
+    the cost of the distinct rows only.
 
     Returns one row per cell (keys sorted; NaN keys kept as their own cell): the group columns, ``n``,
     ``n_both``, ``n_from`` (from-only), ``n_to`` (to-only), ``p10 … p90``, ``p25_ci_low/high``,
     ``p50_ci_low/high``, ``p75_ci_low/high`` (95 % order-statistic intervals), ``method`` and ``hidden``
-    ("" / "n<10: P10/P90 hidden" / "n<5: too few vacancies"). The calibrated method also returns
-    ``range_ratio``: the to/from ratio R it used for the cell.
+    ("" / "n<10: P10/P90 hidden" / "n<5: too few vacancies"). The calibrated and posting_style methods
+    also return ``range_ratio``: the to/from ratio R they used for the cell.
     """
     cells = _group(df, by, lo, hi, weight, count)
     if count is not None and method == "censored_lognormal":
         raise ValueError("the censored fit takes one row per vacancy (no count)")
-    if method == "calibrated":
-        point, r = _impute_calibrated(cells, range_ratio, from_floor_ratio, to_ceiling_ratio)
-        return _from_points(cells, point, "calibrated", {"range_ratio": r})
+    if method in ("calibrated", "posting_style"):
+        point, r = _impute_bounds(cells, method, range_ratio, from_floor_ratio, to_ceiling_ratio)
+        return _from_points(cells, point, method, {"range_ratio": r})
     if method == "censored_lognormal":
         return _censored_cells(cells)
     if method in ("midpoint", "from_only", "two_sided"):
@@ -570,12 +609,14 @@ def estimate_cells(
     raise ValueError(f"unknown method {method!r}")
 
 
-def impute_points(df: pd.DataFrame, by: Sequence[str], lo: str = "lo", hi: str = "hi") -> np.ndarray:
-    """The calibrated point behind each row of ``df`` (same order; NaN where neither bound is
-    published): what :func:`estimate_cells` takes percentiles of, for placing one amount (an
-    offer) in a cell's distribution."""
+def impute_points(df: pd.DataFrame, by: Sequence[str], lo: str = "lo", hi: str = "hi",
+                  method: str = "calibrated", *, range_ratio: float = DEFAULT_RANGE_RATIO) -> np.ndarray:
+    """The point behind each row of ``df`` (same order; NaN where neither bound is published): what
+    :func:`estimate_cells` with the same ``method`` ("calibrated", the default, or "posting_style") and
+    ``range_ratio`` takes percentiles of, for placing one amount (an offer) in a cell's distribution.
+    With the default method every point lies within its own row's bounds."""
     cells = _group(df, by, lo, hi, None)
-    point, _ = _impute_calibrated(cells, DEFAULT_RANGE_RATIO, FROM_FLOOR_RATIO, TO_CEILING_RATIO)
+    point, _ = _impute_bounds(cells, method, range_ratio, FROM_FLOOR_RATIO, TO_CEILING_RATIO)
     return point
 
 
@@ -644,6 +685,69 @@ def widen_chain(
 # --------------------------------------------------------------------------------------------------
 
 SHARES = (0.5, 1 / 3, 1 / 6)  # two-sided, from-only, to-only
+WORLDS = ("selection", "posting_style")
+_GRID_Z = np.linspace(-8.0, 8.0, 801)  # standard-normal z of log pay, for the selection model's integrals
+_GRID_N = 801
+
+
+def _position_noise_sd(range_ratio: float, ratio_sigma: float, position_beta: float) -> float:
+    """SD of a·log r (a ~ Beta(β, β), log r ~ N(log R, s²)): how far log(from) sits below log pay, beyond
+    its mean; the same for log(to) above it (1 − a has the same law)."""
+    m, v = math.log(range_ratio), ratio_sigma**2
+    e_a2 = 0.25 + 1.0 / (4.0 * (2.0 * position_beta + 1.0))  # E a² of Beta(β, β)
+    return math.sqrt(e_a2 * (v + m * m) - 0.25 * m * m)
+
+
+@lru_cache(maxsize=64)
+def selection_model(
+    sigma: float = 0.5,
+    shares: tuple[float, float, float] = SHARES,
+    from_floor_ratio: float = FROM_FLOOR_RATIO,
+    to_ceiling_ratio: float = TO_CEILING_RATIO,
+    noise_sd: float = _position_noise_sd(DEFAULT_RANGE_RATIO, 0.12, 4.0),
+) -> tuple[float, float, float, float]:
+    """(α_from, β_from, α_to, β_to) of the posting-type choice in the selection world.
+
+    P(type | z) ∝ exp(α_type + β_type·z), with α = β = 0 for two-sided and z = (log pay − mu)/sigma: a
+    multinomial logit on log pay (a random-utility choice with logistic noise). The four numbers are
+    solved (Newton, quadrature on a z grid) so that, in expectation, the shares are ``shares`` and the
+    median from-only floor / median two-sided floor = F, the median to-only ceiling / median two-sided
+    ceiling = C. Floors and ceilings are log pay ∓ a·log r; that term's spread (``noise_sd``) enters as
+    a normal of the same SD (its mean cancels in the ratios).
+    """
+    sh = np.asarray(shares, float) / float(np.sum(shares))
+    if (sh <= 0).any():
+        raise ValueError("the selection world needs all three posting types (shares > 0)")
+    z = _GRID_Z
+    dens = np.exp(-0.5 * z * z)
+    dens /= dens.sum()
+    x = np.linspace(-8.0 * sigma - 4 * noise_sd, 8.0 * sigma + 4 * noise_sd, _GRID_N)  # log bound − const
+    kernel = _norm_cdf((x[:, None] - sigma * z[None, :]) / max(noise_sd, 1e-9))  # P(bound ≤ x | z)
+    target = np.array([sh[1], sh[2], math.log(from_floor_ratio), math.log(to_ceiling_ratio)])
+
+    def moments(theta: np.ndarray) -> np.ndarray:
+        util = np.stack([np.zeros_like(z), theta[0] + theta[1] * z, theta[2] + theta[3] * z])
+        prob = np.exp(util - util.max(axis=0))
+        w = prob / prob.sum(axis=0) * dens  # (type, z): joint weight
+        share = w.sum(axis=1)
+        cdf = kernel @ (w / share[:, None]).T  # (x, type)
+        med = np.array([np.interp(0.5, cdf[:, k], x) for k in range(3)])
+        return np.array([share[1], share[2], med[1] - med[0], med[2] - med[0]])
+
+    theta = np.array([math.log(sh[1] / sh[0]), 0.5, math.log(sh[2] / sh[0]), -0.5])
+    for _ in range(50):
+        resid = moments(theta) - target
+        if np.abs(resid).max() < 1e-10:
+            break
+        jac = np.empty((4, 4))
+        for j in range(4):
+            step = np.zeros(4)
+            step[j] = 1e-6
+            jac[:, j] = (moments(theta + step) - target - resid) / 1e-6
+        theta = theta - np.linalg.solve(jac, resid)
+    else:
+        raise ValueError("no selection model reproduces these shares and ratios")
+    return tuple(float(t) for t in theta)  # type: ignore[return-value]
 
 
 def synthetic_postings(
@@ -651,41 +755,56 @@ def synthetic_postings(
     rng: np.random.Generator,
     true_dist: tuple[str, float, float] = ("lognormal", math.log(80_000), 0.5),
     *,
+    world: str = "selection",
     shares: tuple[float, float, float] = SHARES,
     range_ratio: float = DEFAULT_RANGE_RATIO,
     ratio_sigma: float = 0.12,
     position_beta: float = 4.0,
     from_floor_ratio: float = FROM_FLOOR_RATIO,
     to_ceiling_ratio: float = TO_CEILING_RATIO,
-    pay_shift_from: float = 1.0,
-    pay_shift_to: float = 1.0,
     round_to: float = 1000.0,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Turn true pay into postings the way employers do; returns (DataFrame[lo, hi], true pay).
 
     Each vacancy has a pay P (``true_dist`` = ("lognormal", mu, sigma) of log pay, monthly roubles) and a
-    range around it: ratio r = to/from ~ log-normal with median ``range_ratio`` (≥ 1), pay at position
-    a ~ Beta(β, β) on the log scale of the range: from = P·r^(−a), to = P·r^(1−a). Posting types by
-    ``shares`` (both / from-only / to-only), independent of pay. A from-only posting publishes
-    from·F/s_from and a to-only posting to·C/s_to, so that — whatever the pay shifts — from-only floors
-    sit F× (1.2) above two-sided floors and to-only ceilings C× (0.86) of two-sided ceilings, as in the
-    real data. ``pay_shift_from``/``pay_shift_to`` (s) multiply the pay of one-sided vacancies: 1.0 is
-    the world calibrated imputation assumes (the ratios are posting style); other values are the world
-    where one-sided jobs really pay differently — the observable postings look the same. Bounds are
-    rounded to ``round_to`` roubles, as employers do.
+    range around it: ratio r = to/from ~ log-normal with median ``range_ratio`` (clipped at ≥ 1), pay at
+    position a ~ Beta(β, β) on the log scale of the range: from = P·r^(−a), to = P·r^(1−a). Bounds are
+    rounded to ``round_to`` roubles, as employers do. Two worlds, both with the observable facts of the
+    real data — type ``shares`` (½ both, ⅓ from-only, ⅙ to-only), median two-sided to/from ≈ R, from-only
+    floors F× (1.2) the two-sided floors, to-only ceilings C× (0.86) the two-sided ceilings:
+
+    * ``world="selection"`` (default; what the promises "от X" ⇒ pay ≥ X, "до Y" ⇒ pay ≤ Y allow): the
+      posting type depends on the pay (:func:`selection_model`, tuned so the shares and the F, C ratios
+      hold in expectation); a one-sided posting publishes one bound of the very same range a two-sided
+      one would, so P ≥ from and P ≤ to hold (up to the rounding of the bounds).
+    * ``world="posting_style"``: the type is independent of pay (one-sided pay is distributed like
+      two-sided pay); a from-only posting publishes from·F and a to-only posting to·C — so "from X" may
+      exceed the pay. The world the ``posting_style`` estimator assumes.
     """
     kind_name, mu, sigma = true_dist
     if kind_name != "lognormal":
         raise ValueError("only ('lognormal', mu, sigma) is implemented")
-    kind = rng.choice(3, size=n, p=np.asarray(shares) / np.sum(shares))
-    shift = np.select([kind == 1, kind == 2], [pay_shift_from, pay_shift_to], 1.0)
-    pay = rng.lognormal(mu, sigma, n) * shift
+    if world not in WORLDS:
+        raise ValueError(f"unknown world {world!r}: use one of {WORLDS}")
+    z = rng.standard_normal(n)
+    pay = np.exp(mu + sigma * z)
+    if world == "selection":
+        noise = _position_noise_sd(range_ratio, ratio_sigma, position_beta)
+        af, bf, at, bt = selection_model(float(sigma), tuple(float(s) for s in shares),  # type: ignore[arg-type]
+                                         float(from_floor_ratio), float(to_ceiling_ratio), noise)
+        e_from, e_to = np.exp(af + bf * z), np.exp(at + bt * z)
+        total = 1.0 + e_from + e_to
+        u = rng.random(n)
+        kind = (u * total >= 1.0).astype(np.int8) + (u * total >= 1.0 + e_from)
+    else:
+        kind = rng.choice(3, size=n, p=np.asarray(shares) / np.sum(shares))
     r = np.maximum(np.exp(rng.normal(math.log(range_ratio), ratio_sigma, n)), 1.0)
     a = rng.beta(position_beta, position_beta, n)
     floor = pay * r ** (-a)
     ceiling = pay * r ** (1.0 - a)
-    floor = np.where(kind == 1, floor * from_floor_ratio / pay_shift_from, floor)
-    ceiling = np.where(kind == 2, ceiling * to_ceiling_ratio / pay_shift_to, ceiling)
+    if world == "posting_style":
+        floor = np.where(kind == 1, floor * from_floor_ratio, floor)
+        ceiling = np.where(kind == 2, ceiling * to_ceiling_ratio, ceiling)
     if round_to:
         floor = np.maximum(np.round(floor / round_to), 1) * round_to
         ceiling = np.maximum(np.round(ceiling / round_to), 1) * round_to
@@ -698,20 +817,14 @@ def synthetic_truth(
     true_dist: tuple[str, float, float] = ("lognormal", math.log(80_000), 0.5),
     percentiles: Sequence[int] = PERCENTILES,
     *,
-    shares: tuple[float, float, float] = SHARES,
-    pay_shift_from: float = 1.0,
-    pay_shift_to: float = 1.0,
+    world: str = "selection",
 ) -> np.ndarray:
-    """Population percentiles of the true pay in :func:`synthetic_postings` (a log-normal mixture)."""
+    """Population percentiles of the true pay in :func:`synthetic_postings`.
+
+    In both worlds every vacancy's pay is drawn from ``true_dist`` before (selection) or independently
+    of (posting style) its posting type, so the percentiles are those of the log-normal itself.
+    """
+    if world not in WORLDS:
+        raise ValueError(f"unknown world {world!r}: use one of {WORLDS}")
     _, mu, sigma = true_dist
-    w = np.asarray(shares, float) / np.sum(shares)
-    shifts = np.log([1.0, pay_shift_from, pay_shift_to])
-    out = []
-    for p in percentiles:
-        lo_x, hi_x = mu - 10 * sigma + shifts.min(), mu + 10 * sigma + shifts.max()
-        for _ in range(100):  # bisection on the mixture CDF (log scale)
-            mid = (lo_x + hi_x) / 2
-            cdf = float(np.sum(w * _norm_cdf((mid - mu - shifts) / sigma)))
-            lo_x, hi_x = (mid, hi_x) if cdf < p / 100 else (lo_x, mid)
-        out.append(math.exp((lo_x + hi_x) / 2))
-    return np.array(out)
+    return np.array([math.exp(mu + sigma * NormalDist().inv_cdf(p / 100.0)) for p in percentiles])

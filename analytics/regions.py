@@ -6,19 +6,20 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import fmt, tax
+from analytics import fmt, recency, tax
 from analytics.geo import regions_geojson
 from analytics.i18n import t
-from analytics.ranges import MIN_N_ALL, estimate_cells
+from analytics.ranges import MIN_N_ALL
 from pipelines import reference
 
 CAPITAL = "RU-MOW"
 
 
-def cells_by(rows: pd.DataFrame, level: str | None) -> pd.DataFrame:
+def cells_by(rows: pd.DataFrame, level: str | None, aged_to: str = "") -> pd.DataFrame:
     """Pay cells from ``queries.region_rows`` at one geographic level: "region" (ISO code),
     "federal_district" or None (all of Russia) — the same numbers as a query per level, from one
-    scan (the rows are counted, so regrouping them is exact)."""
+    scan (the rows are counted, so regrouping them is exact). Each cell on its latest window with
+    enough vacancies, dated, and aged to ``aged_to`` when given (``analytics.recency``)."""
     if rows.empty:
         return pd.DataFrame()
     frame = rows.copy()
@@ -28,7 +29,7 @@ def cells_by(rows: pd.DataFrame, level: str | None) -> pd.DataFrame:
     key = level or "_all"
     if level is None:
         frame["_all"] = "all"
-    cells = estimate_cells(frame, by=[key], lo="lo", hi="hi", count="n")
+    cells = recency.dated_cells(frame, [key], aged_to)
     return cells.sort_values(["p50", "n"], ascending=False, na_position="last").reset_index(drop=True)
 
 

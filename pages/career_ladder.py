@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import fmt, ladder, queries, queries_ladder
+from analytics import dating, fmt, ladder, queries, queries_ladder
 from analytics.i18n import t
 from ui.state import context
 
@@ -27,7 +27,8 @@ if cells["n_asked"].sum() == 0 and cells["p50"].isna().all():
     st.stop()
 
 first, last = ladder.date_range(cells)
-st.caption(t("ladder_dates", lang, start=fmt.day(first, lang), end=fmt.day(last, lang))
+st.caption(t("ladder_dates", lang, start=fmt.day(first, lang), end=fmt.day(last, lang),
+             aged=dating.aged(f.aged_to, lang))
            + " " + t("ladder_override_note", lang))
 st.plotly_chart(ladder.ladder_figure(cells, lad, f.basis, lang), width="stretch")
 

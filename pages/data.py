@@ -21,7 +21,7 @@ st.dataframe(src_table, hide_index=True, width="stretch", column_config=tables.l
 
 st.subheader(t("data_loads_header", lang))
 loads = qd.loads(wh)
-st.markdown(datainfo.last_refresh(loads, lang))
+st.markdown(datainfo.last_refresh(loads, sources, lang))
 if not loads.empty:
     loads_table = datainfo.loads_table(loads, lang)
     st.dataframe(loads_table, hide_index=True, width="stretch", column_config=tables.localized(loads_table))

@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from analytics import export, labels, offer, queries_offer, upload
+from analytics import dating, export, labels, offer, queries_offer, upload
 from analytics.i18n import level_name, t
 from ui.state import context
 
@@ -22,7 +22,7 @@ if "offer_amount" not in st.session_state:  # first visit: the URL sets the inpu
         st.warning(t("offer_bad_param", lang, name=name, value=offer.plain(url.get(name, ""))))
     st.session_state.update(offer_title=start_title, offer_profession=start.profession, offer_level=start.level,
                             offer_region=start.region, offer_amount=start.amount, offer_period=start.period,
-                            offer_basis=start.basis, offer_year=start.year)
+                            offer_basis=start.basis, offer_year=start.year, offer_neighbours=start.neighbours)
 
 
 def _classify() -> None:  # a typed title fills profession and level; they stay editable
@@ -47,20 +47,29 @@ period = right.radio(t("offer_period", lang), offer.PERIODS, key="offer_period",
 basis = right.radio(t("offer_basis", lang), offer.BASES, key="offer_basis", horizontal=True,
                     format_func=lambda v: t(f"basis_{v}", lang))
 year = right.number_input(t("offer_year", lang), min_value=2000, max_value=2100, step=1, key="offer_year")
+near = left.checkbox(t("offer_neighbours", lang), key="offer_neighbours")
 
-inp = offer.OfferInput(profession, level, region, float(amount), period, basis, int(year))
+inp = offer.OfferInput(profession, level, region, float(amount), period, basis, int(year), bool(near))
 st.query_params.from_dict(offer.to_params(inp, title.strip()))
 if title.strip():
     st.caption(t("offer_classified", lang, title=offer.plain(title), profession=labels.profession(profession, lang),
                  level=level_name(level, lang) if level else t("offer_level_any", lang)))
 
-result = queries_offer.check_offer(ctx.wh, inp)
+result = queries_offer.check_offer(ctx.wh, inp, ctx.filters.aged_to)
 cell = result.cell
-m1, m2, m3 = st.columns(3)
-m1.metric(t("offer_metric_pct", lang), offer.percentile_text(cell.percentile, lang))
-m2.metric(t("offer_metric_verdict", lang), t(f"offer_short_{cell.verdict or 'none'}", lang))
-m3.metric(t("offer_metric_n", lang), cell.n)
-st.markdown(offer.verdict_text(result, lang))
+if cell.own:  # a verdict only for the asked level and place (or its district) with n >= 10
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("offer_metric_pct", lang), offer.percentile_text(cell.percentile, lang))
+    m2.metric(t("offer_metric_verdict", lang), t(f"offer_short_{cell.verdict or 'none'}", lang))
+    m3.metric(t("offer_metric_n", lang), cell.n)
+    st.markdown(offer.verdict_text(result, lang))
+else:  # a muted reference with its reason and the cell it comes from, or why there is nothing
+    st.caption(offer.verdict_text(result, lang))
+if cell.found:
+    st.caption(t("offer_dates", lang, dates=offer.dates_text(cell, result.aged_to, lang)))
+    stale = offer.staleness(cell)
+    if stale:
+        st.warning(t("offer_stale", lang, months=stale, aged=dating.aged(result.aged_to, lang)))
 if cell.found and cell.widened:
     st.info(offer.widen_text(cell, lang))
 st.caption(t("offer_thresholds", lang))
@@ -95,7 +104,7 @@ if file is not None:
         more = [t("offer_upload_more", lang, n=len(problems) - 20)] if len(problems) > 20 else []
         st.warning("\n".join(f"- {m}" for m in [*shown, *more]))
     if len(table):
-        bench = queries_offer.benchmark(ctx.wh, table)
+        bench = queries_offer.benchmark(ctx.wh, table, ctx.filters.aged_to)
         st.dataframe(offer.benchmark_display(bench, lang), hide_index=True, width="stretch")
         st.download_button(t("offer_download", lang), export.to_csv_bytes(offer.benchmark_display(bench, lang, True)),
                            file_name="offer_benchmark.csv", mime="text/csv", key="offer_download")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import bands, export, fmt, labels, queries
+from analytics import bands, dating, export, fmt, labels, queries
 from analytics.figures import bands_figure, raw_bounds_figure
 from analytics.i18n import t
 from ui.state import context
@@ -22,8 +22,12 @@ if cells.empty:
     st.info(t("no_data", lang))
     st.stop()
 cells["label"] = cells[by].map(lambda v: labels.label(by, v, lang))
+cells["dates"] = [dating.period(a, b, u, lang) if n else t("pr_no_data", lang)
+                  for a, b, u, n in zip(cells["published_from"], cells["published_to"],
+                                        cells["n_undated"].fillna(0).astype(int), cells["n"], strict=True)]
+cells["window_text"] = cells["window"].map(lambda w: dating.window(w, lang))
 st.caption(t("data_dates", lang, start=fmt.day(dates["first"], lang), end=fmt.day(dates["last"], lang),
-             n=fmt.number(dates["n"], lang)))
+             n=fmt.number(dates["n"], lang)) + " " + t("pr_aged", lang, aged=dating.aged(f.aged_to, lang)))
 
 if view == "raw":
     raw = queries.raw_bounds(ctx.wh, f, (by,))
@@ -37,18 +41,32 @@ else:
         st.caption(t("pr_top", lang, k=len(drawn), total=len(cells)))
     if len(sparse):
         st.caption(t("pr_sparse", lang, cells=", ".join(
-            f"{r.label} (n = {r.n})" for r in sparse.nlargest(15, "n").itertuples())))
-widened = cells.loc[cells["widening"] != "", "widening"]
+            t("pr_empty_cell", lang, label=r.label) if r.n == 0 else f"{r.label} (n = {r.n})"
+            for r in sparse.sort_values("n", ascending=False).head(15).itertuples())))
+    st.caption(t("pr_cell_dates", lang, cells="; ".join(
+        f"{r.label}: {r.dates}, {r.window_text}" for r in drawn.head(8).itertuples())))
+cells["widening_text"] = cells["trail"].map(lambda tr: dating.trail_note(tr, lang))
+widened = cells.loc[cells["widening_text"] != "", ["label", "widening_text"]]
 if len(widened):
-    st.caption(t("pr_widened", lang, notes="; ".join(widened)))
+    st.caption(t("pr_widened", lang, notes="; ".join(f"{r.label}: {r.widening_text}" for r in widened.itertuples())))
 
-table = cells[["label", "n", "p10", "p25", "p50", "p75", "p90", "p50_ci_low", "p50_ci_high", "widening"]]
-money = {c: st.column_config.NumberColumn(c.upper().replace("_CI_", " CI "), format="localized")
-         for c in ("p10", "p25", "p50", "p75", "p90", "p50_ci_low", "p50_ci_high")}
+cols = ["label", "n", "p10", "p25", "p50", "p75", "p90", "p50_ci_low", "p50_ci_high", "dates", "window_text",
+        *(["index_factor"] if "index_factor" in cells else []), "widening_text"]
+table = cells[cols]
+money = {c: st.column_config.NumberColumn(c.upper(), format="localized") for c in ("p10", "p25", "p50", "p75", "p90")}
+money.update({c: st.column_config.NumberColumn(t(f"pr_col_{c}", lang), format="localized")
+              for c in ("p50_ci_low", "p50_ci_high")})
 with st.expander(t("table", lang)):
     st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"label": t("pr_col_group", lang), "widening": t("pr_col_widening", lang), **money})
-    st.download_button(t("download_csv", lang), export.to_csv_bytes(table.assign(basis=f.basis, unit="RUB/month")),
+                 column_config={"label": t("pr_col_group", lang), "widening_text": t("pr_col_widening", lang),
+                                "dates": t("pr_col_dates", lang), "window_text": t("pr_col_window", lang),
+                                "index_factor": st.column_config.NumberColumn(t("pr_col_factor", lang),
+                                                                              format="%.2f"),
+                                **money})
+    csv = cells[[by, *cols[1:9], "published_from", "published_to", "window", "n_undated",
+                 *(["index_factor"] if "index_factor" in cells else []), "widening"]]
+    st.download_button(t("download_csv", lang), export.to_csv_bytes(csv.assign(basis=f.basis, unit="RUB/month",
+                                                                               aged_to=f.aged_to)),
                        file_name=f"vilka_pay_ranges_{by}_{f.basis}.csv", mime="text/csv", key="pr_csv")
 with st.expander(t("pr_method_title", lang)):
     st.write(t("pr_method", lang))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import export, fmt, labels, queries, regions
+from analytics import dating, export, fmt, labels, queries, regions
 from analytics.figures import bands_figure
 from analytics.i18n import t
 from ui.state import context
@@ -24,6 +24,11 @@ if wages is None:
 if f.regions:
     st.caption(t("reg_filter_note", lang))
 table = regions.region_table(cells, float(overall["p50"].iloc[0]), wages, lang)
+dated = cells.set_index("region")
+table["dates"] = [dating.period(dated.at[r, "published_from"], dated.at[r, "published_to"],
+                                int(dated.at[r, "n_undated"]), lang) for r in table["region"]]
+st.caption(t("reg_dates", lang, dates=dating.period(cells["published_from"].min(), cells["published_to"].max(),
+                                                    0, lang), aged=dating.aged(f.aged_to, lang)))
 
 st.plotly_chart(regions.choropleth(table, f.basis, lang), width="stretch")
 st.caption(t("reg_map_credit", lang))
@@ -46,13 +51,13 @@ if wages is not None and table["to_official"].notna().any():
 cols = {"name": t("reg_col_region", lang), "federal_district": t("reg_col_fd", lang), "n": "n",
         "p25": "P25", "p50": t("reg_col_median", lang), "p75": "P75", "to_moscow": t("reg_col_to_moscow", lang),
         "to_russia": t("reg_col_to_russia", lang), "official_wage": t("reg_col_official", lang),
-        "to_official": t("reg_col_to_official", lang)}
+        "to_official": t("reg_col_to_official", lang), "dates": t("reg_col_dates", lang)}
 shown = table[list(cols)].round({"p25": 0, "p50": 0, "p75": 0, "official_wage": 0, "to_moscow": 2,
                                   "to_russia": 2, "to_official": 2})
 money_cols = ("p25", "p50", "p75", "official_wage")
 st.dataframe(shown.rename(columns=cols), hide_index=True, width="stretch", column_config={
     cols[c]: st.column_config.NumberColumn(format="localized" if c in money_cols + ("n",) else "%.2f")
-    for c in cols if c not in ("name", "federal_district")})
+    for c in cols if c not in ("name", "federal_district", "dates")})
 st.download_button(t("download_csv", lang),
                    export.to_csv_bytes(table[["region", *cols]].assign(basis=f.basis, unit="RUB/month")),
                    file_name=f"vilka_regions_{f.basis}.csv", mime="text/csv", key="reg_csv")

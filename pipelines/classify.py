@@ -14,6 +14,9 @@ Matching conventions (also documented at the top of the YAML files):
 
 * titles are lower-cased, ``ё`` → ``е``, hyphens/dashes, slashes and most punctuation become a
   single space; ``+ # .`` are kept (C++, C#, .NET, "Sr.");
+* a word that mixes Latin and Cyrillic letters is written in one alphabet using the look-alike
+  table in ``lookalikes.yaml`` ("Aккаунт" with a Latin A → "аккаунт", "Sеnior" with a Cyrillic е →
+  "senior"); only titles with such a word pay for this step (see :func:`fold_lookalikes`);
 * patterns get the same treatment (``ё`` → ``е``; a hyphen or slash between letters → space),
   are case-insensitive, and must start at the beginning of a word (an implicit ``(?<!\\w)``),
   so ``бухгалтер`` matches "Главный бухгалтер-кассир" and "бухгалтерия"; end a pattern with
@@ -22,6 +25,7 @@ Matching conventions (also documented at the top of the YAML files):
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -87,6 +91,7 @@ class Rules:
     level_rules: tuple[Rule, ...]  # in file order: first match wins
     experience: Mapping[str, str]  # hh experience id → level
     role_to_profession: Mapping[str, str]  # hh role id → profession (best priority)
+    lookalikes: Mapping[str, str] = dataclasses.field(default_factory=dict)  # latin → cyrillic
 
 
 def _normalise_pattern(text: str) -> str:
@@ -257,9 +262,29 @@ def _parse_levels(doc: Any) -> tuple[tuple[Rule, ...], dict[str, str]]:
     return tuple(rules), dict(experience)
 
 
+_LATIN = "abcdefghijklmnopqrstuvwxyz"
+_CYRILLIC = "абвгдежзийклмнопрстуфхцчшщъыьэюя"  # after lower-casing and ё → е
+
+
+def _parse_lookalikes(doc: Any) -> dict[str, str]:
+    """``latin_to_cyrillic: {a: а, ...}`` → a one-to-one dict of single lower-case letters."""
+    what = "lookalikes.yaml"
+    if not isinstance(doc, dict) or not isinstance(doc.get("latin_to_cyrillic"), dict):
+        raise ValueError(f"{what}: expected a mapping 'latin_to_cyrillic: {{latin: cyrillic}}'")
+    pairs = doc["latin_to_cyrillic"]
+    for lat, cyr in pairs.items():
+        if not (isinstance(lat, str) and len(lat) == 1 and lat in _LATIN):
+            raise ValueError(f"{what}: {lat!r} is not one lower-case Latin letter")
+        if not (isinstance(cyr, str) and len(cyr) == 1 and cyr in _CYRILLIC):
+            raise ValueError(f"{what}: {lat!r}: {cyr!r} is not one lower-case Cyrillic letter")
+    if len(set(pairs.values())) != len(pairs):
+        raise ValueError(f"{what}: a Cyrillic letter is the look-alike of two Latin letters")
+    return dict(pairs)
+
+
 @functools.cache
 def load_rules(reference: Path = REFERENCE) -> Rules:
-    """Read and validate both YAML files once per process (cached).
+    """Read and validate the YAML files once per process (cached).
 
     Raises ValueError naming the offending rule, so a typo in the YAML fails loudly at start-up
     rather than silently sending every title to ``other``.
@@ -271,17 +296,66 @@ def load_rules(reference: Path = REFERENCE) -> Rules:
     for prof in professions:  # priority order: the first claim on a role wins
         for role in prof.hh_roles:
             role_to_profession.setdefault(role, prof.id)
-    return Rules(professions, level_rules, experience, role_to_profession)
+    lookalikes_path = reference / "lookalikes.yaml"
+    lookalikes = _parse_lookalikes(_load_yaml(lookalikes_path)) if lookalikes_path.exists() else {}
+    return Rules(professions, level_rules, experience, role_to_profession, lookalikes)
 
 
 # --------------------------------------------------------------------------- matching
 
 
-def normalise_titles(titles: pd.Series) -> pd.Series:
-    """Lower-case, ё→е, separators → single spaces (vectorised; see module docstring)."""
+# A word mixing the alphabets always has a Latin letter next to a Cyrillic one (or vice versa).
+_MIXED_WORD = re.compile(f"[{_LATIN}][{_CYRILLIC}]|[{_CYRILLIC}][{_LATIN}]")
+_LETTER_RUN = re.compile(f"[{_LATIN}{_CYRILLIC}]+")
+
+
+def _fold_word(word: str, to_cyr: dict[int, str], to_lat: dict[int, str]) -> str:
+    """One word in one alphabet, by the rules at the top of lookalikes.yaml."""
+    n_lat = sum(ch in _LATIN for ch in word)
+    n_cyr = len(word) - n_lat
+    if not n_lat or not n_cyr:
+        return word
+    as_cyr, as_lat = word.translate(to_cyr), word.translate(to_lat)
+    cyr_ok = not any(ch in _LATIN for ch in as_cyr)  # every Latin letter had a look-alike
+    lat_ok = not any(ch in _CYRILLIC for ch in as_lat)
+    if cyr_ok and (n_cyr > n_lat or not lat_ok):
+        return as_cyr
+    if lat_ok and (n_lat > n_cyr or not cyr_ok):
+        return as_lat
+    return word
+
+
+def fold_lookalikes(text: pd.Series, lookalikes: Mapping[str, str]) -> pd.Series:
+    """Write every word that mixes Latin and Cyrillic letters in one alphabet.
+
+    ``text`` is already lower-cased with ё → е. Vectorised: one regex test over all titles finds
+    the (rare) ones with a mixed word; only those are rewritten, word by word.
+    """
+    if not lookalikes or text.empty:
+        return text
+    mixed = _contains(text, _MIXED_WORD)
+    if not mixed.any():
+        return text
+    to_cyr = str.maketrans(dict(lookalikes))
+    to_lat = str.maketrans({c: lat for lat, c in lookalikes.items()})
+    out = text.copy()
+    out[mixed] = text[mixed].str.replace(
+        _LETTER_RUN, lambda m: _fold_word(m.group(0), to_cyr, to_lat), regex=True
+    )
+    return out
+
+
+def normalise_titles(titles: pd.Series, lookalikes: Mapping[str, str] | None = None) -> pd.Series:
+    """Lower-case, ё→е, separators → single spaces, look-alike letters folded (vectorised).
+
+    ``lookalikes`` (Latin → Cyrillic letter): the shipped table of lookalikes.yaml when None.
+    """
+    if lookalikes is None:
+        lookalikes = load_rules().lookalikes
     s = titles.fillna("").astype(str).str.lower().str.replace("ё", "е", regex=False)
     s = s.str.replace(_SEPARATORS, " ", regex=True)
-    return s.str.replace(r"\s+", " ", regex=True).str.strip()
+    s = s.str.replace(r"\s+", " ", regex=True).str.strip()
+    return fold_lookalikes(s, lookalikes)
 
 
 def _contains(text: pd.Series, regex: re.Pattern[str]) -> np.ndarray:
@@ -374,7 +448,7 @@ def classify(
     """
     rules = load_rules(REFERENCE if reference is None else Path(reference))
     codes, uniques = pd.factorize(titles, use_na_sentinel=True)
-    text = normalise_titles(pd.Series(uniques, dtype=object))
+    text = normalise_titles(pd.Series(uniques, dtype=object), rules.lookalikes)
 
     prof_u, prof_rule_u = _first_match(text, [p.rule for p in rules.professions])
     level_u, level_rule_u = _first_match(text, rules.level_rules)

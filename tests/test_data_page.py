@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -72,7 +73,22 @@ def test_loads_report_duplicates_collapsed(wh):
     assert len(loads) == 1 and loads.loc[0, "source"] == "snapshot"
     row = loads.iloc[0]
     assert row["duplicates_in_batch"] == row["rows_in"] - row["rows_new"] > 0
-    assert "34" in datainfo.last_refresh(loads, "en")  # rows in, formatted
+    # loading the embedded snapshot is not a refresh: the page says so and dates the newest vacancy
+    text = datainfo.last_refresh(loads, qd.sources(wh), "en")
+    assert text.startswith("Nothing has been harvested from the sources yet")
+    newest = pd.to_datetime(qd.sources(wh)["last"], utc=True).max()
+    assert f"published on {newest:%Y-%m-%d}" in text
+
+
+def test_last_refresh_is_the_newest_harvest_not_the_snapshot_load():
+    loads = pd.DataFrame({"source": ["hh", "snapshot"], "finished_at": [pd.Timestamp("2026-11-30 10:00", tz="UTC"),
+                                                                        pd.Timestamp("2026-12-01 09:00", tz="UTC")],
+                          "rows_in": [1200, 34215], "rows_new": [800, 28967], "rows_replaced": [400, 0]})
+    loads = loads.iloc[::-1].reset_index(drop=True)  # newest load first, as qd.loads gives them
+    sources = pd.DataFrame({"source": ["hh"], "last": [pd.Timestamp("2026-11-29 18:00", tz="UTC")]})
+    text = datainfo.last_refresh(loads, sources, "ru")
+    assert text.startswith("Последний сбор данных: 30.11.2026 10:00 UTC (hh.ru API, 1\u00a0200 строк")
+    assert text.endswith("Самая новая вакансия опубликована 29.11.2026.")
 
 
 def test_selection_size_and_export_limit(wh):

@@ -29,8 +29,11 @@ def test_shipped_ladders_load_and_cover_the_required_careers():
     assert {"account_management", "sales", "marketing", "software_development", "analytics",
             "project_management"} <= set(lads)
     am = lads["account_management"]
-    assert [r.levels for r in am.rungs] == [("intern", "junior"), ("middle",), ("senior",), ("lead", "director"),
-                                            ("head", "director")]
+    # "ведущий" titles are `lead`; on this ladder they belong with the seniors (rung 3), and the
+    # account-director rung excludes them (test_classify.py::test_account_ladder_rungs)
+    assert [r.levels for r in am.rungs] == [("intern", "junior"), ("middle",), ("senior", "lead"),
+                                            ("lead", "director"), ("head", "director")]
+    assert "ведущ" in am.rungs[3].exclude_titles
     assert am.rungs[1].unlevelled  # plain "Аккаунт-менеджер" without experience is the middle rung
     assert "head of" in am.rungs[-1].titles and "studio" in am.rungs[-1].titles
     sd = lads["software_development"]
@@ -105,12 +108,14 @@ def test_band_overlap_is_nan_when_a_band_is_missing():
     assert np.isnan(ladder.band_overlap(100, np.nan, 150, 300))
 
 
-def _cells(p50s, bands, geo=None, scope="russia"):
+def _cells(p50s, bands, geo=None, scope="russia", n=None):
     geo = geo or [("russia", None)] * len(p50s)
     return pd.DataFrame({
         "scope": scope, "rung": range(len(p50s)), "p50": p50s,
         "p25": [b[0] for b in bands], "p75": [b[1] for b in bands],
         "geo_kind": [g[0] for g in geo], "geo_value": [g[1] for g in geo],
+        "geo_step": [0 if g[0] == geo[0][0] else (1 if g[0] else -1) for g in geo],
+        "n": n or [20] * len(p50s),
     })
 
 
@@ -121,17 +126,26 @@ def test_steps_give_uplift_in_roubles_and_percent_and_the_overlap():
     assert s["uplift_rub"].tolist() == [25_000, 25_000]
     assert s["uplift_pct"].tolist() == pytest.approx([0.25, 0.2])
     assert s["overlap"].tolist() == pytest.approx([0.5, 0.0])  # 100–120 of 80–120; 100–150 vs 160–200
-    assert s["same_geo"].all()
+    assert s["same_geo"].all() and s["shown"].all()
 
 
-def test_a_hidden_rung_leaves_its_steps_empty_and_mixed_geography_is_marked():
+def test_a_hidden_rung_leaves_its_steps_empty_and_borrowed_places_give_no_step():
     cells = _cells([100_000, math.nan, 150_000], [(80_000, 120_000), (math.nan, math.nan), (140_000, 160_000)],
                    geo=[("region", "RU-TA"), (None, None), ("russia", None)], scope="RU-TA")
     s = ladder.steps(cells)
-    assert s["uplift_pct"].isna().all() and s["overlap"].isna().all()
-    two = _cells([100_000, 120_000], [(90_000, 110_000), (100_000, 140_000)],
+    assert s["uplift_pct"].isna().all() and s["overlap"].isna().all() and not s["shown"].any()
+    # "Республика Татарстан +56 %" from rungs widened to Russia: no step, "too few data"
+    two = _cells([100_000, 156_000], [(90_000, 110_000), (100_000, 140_000)],
                  geo=[("region", "RU-TA"), ("russia", None)], scope="RU-TA")
-    assert not ladder.steps(two)["same_geo"].iloc[0]
+    s = ladder.steps(two)
+    assert not s["same_geo"].iloc[0] and not s["shown"].iloc[0] and np.isnan(s["uplift_pct"].iloc[0])
+    lad = ladder.ladders()["account_management"]
+    assert ladder.steps_table(s, lad, "ru").iloc[0].tolist()[-1].startswith("мало данных")
+    # both in the place itself but one rung under 10 vacancies: no step either
+    few = _cells([100_000, 156_000], [(90_000, 110_000), (100_000, 140_000)], scope="RU-TA", n=[40, 9],
+                 geo=[("region", "RU-TA"), ("region", "RU-TA")])
+    assert not ladder.steps(few)["shown"].iloc[0]
+    assert ladder.steps(few.assign(n=[40, 10]))["uplift_pct"].iloc[0] == pytest.approx(0.56)
 
 
 def test_steps_table_formats_money_with_fmt():
@@ -156,7 +170,7 @@ def _rows(spec):
             p = pay * (1 + 0.01 * i)
             out.append({"rung": rung, "region_iso": iso, "federal_district": fd,
                         "experience": "between1And3" if i % 2 else None, "lo": p / 1.15, "hi": p * 1.15,
-                        "published": pd.Timestamp("2022-03-01") + pd.Timedelta(days=i)})
+                        "published": pd.Timestamp("2022-03-01") + pd.Timedelta(days=i), "month": -1})
     return pd.DataFrame(out, columns=list(ladder.ROW_COLUMNS))
 
 
@@ -174,7 +188,7 @@ def test_a_sparse_region_widens_to_its_district_then_russia():
     assert cells.loc[1, "geo_kind"] == "federal_district" and cells.loc[1, "n"] == 6
     assert cells.loc[1, "n_asked"] == 2 and cells.loc[1, "widened"]
     assert cells.loc[2, "geo_kind"] == "russia" and cells.loc[2, "n"] == 31
-    assert [n for _, _, n in cells.loc[2, "trail"]] == [1, 1, 31]
+    assert [n for *_, n in cells.loc[2, "trail"]] == [1, 1, 31]
     assert np.isnan(cells.loc[3, "p50"]) and cells.loc[3, "geo_kind"] is None and cells.loc[3, "n"] == 1
     # the experience shares describe the rows the estimate rests on, and sum to 1
     shares = cells.loc[0, [f"exp_{e}" for e in ladder.EXPERIENCE]]
@@ -186,7 +200,7 @@ def test_counted_rows_give_the_cells_of_the_rows_one_by_one():
     rows = _rows([(0, "RU-TA", "Приволжский", 20, 60_000), (0, "RU-TA", "Приволжский", 20, 60_000),
                   (1, "RU-TA", "Приволжский", 3, 90_000), (1, "RU-BA", "Приволжский", 4, 80_000),
                   (2, "RU-MOW", "Центральный", 12, 200_000), (2, "RU-MOW", "Центральный", 12, 200_000)])
-    keys = ["rung", "region_iso", "federal_district", "experience", "lo", "hi"]
+    keys = ["rung", "region_iso", "federal_district", "experience", "lo", "hi", "month"]
     counted = (rows.groupby(keys, dropna=False)["published"].agg(n="size", first="min", last="max")
                .reset_index()[list(ladder.COUNTED_COLUMNS)])
     assert len(counted) < len(rows)  # identical vacancies were counted
@@ -287,3 +301,17 @@ def test_account_management_is_thin_but_works(wh):
     assert (rows["rung"] == 1).sum() > (rows["rung"] == 2).sum()  # most have no level word → middle
     cells = queries_ladder.ladder_cells(wh, Filters(), "account_management", (ladder.RUSSIA,))
     assert cells.loc[1, "p50"] > 0 and cells["p50"].isna().any()  # top rungs: not enough vacancies
+
+
+def test_a_rung_uses_the_latest_12_months_of_its_place_then_older_data_before_another_place():
+    recent = _rows([(0, "RU-TA", "Приволжский", 6, 120_000)]).assign(month=2025 * 12 + 3)
+    old = _rows([(0, "RU-TA", "Приволжский", 10, 60_000)]).assign(month=2022 * 12 + 3)
+    cells = ladder.rung_cells(pd.concat([recent, old], ignore_index=True), 1, ["RU-TA"]).set_index("rung")
+    assert cells.loc[0, "window"] == 12 and cells.loc[0, "n"] == 6 and cells.loc[0, "geo_kind"] == "region"
+    assert cells.loc[0, "p50"] > 115_000  # the 2022 postings are not mixed in
+    sparse = pd.concat([recent.iloc[:3], old], ignore_index=True)
+    cells = ladder.rung_cells(sparse, 1, ["RU-TA"]).set_index("rung")
+    assert cells.loc[0, "window"] == 0 and cells.loc[0, "n"] == 13 and not cells.loc[0, "widened"]
+    assert [(w, n) for _, _, w, n in cells.loc[0, "trail"]] == [(12, 3), (24, 3), (0, 13)]
+    note = ladder.widen_note(cells.loc[0, "trail"], "ru")
+    assert "последние 12 мес. данных" in note and "все даты (n = 13)" in note

@@ -3,7 +3,9 @@ widening order, the offer's net/gross conversions, URL parameters, the benchmark
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -34,12 +36,13 @@ def test_percentile_of_an_amount_is_the_share_of_points_at_or_below_it():
 
 
 def test_imputed_points_are_the_ones_behind_the_cells_percentiles():
-    """Two-sided → geometric midpoint; "from" only → X·√R/1.2; the cell's own P50 sits at percentile ≈ 50."""
+    """Two-sided → geometric midpoint; "from X" only → X·√R (≥ X, as promised); "to Y" only → Y/√R (≤ Y);
+    the cell's own P50 sits at percentile ≈ 50."""
     frame = pd.DataFrame({"lo": [80_000, 100_000, 90_000, np.nan], "hi": [120_000, np.nan, np.nan, 110_000]})
     points = offer.impute_points(frame["lo"], frame["hi"])
     r = ranges.DEFAULT_RANGE_RATIO  # < 5 two-sided vacancies → the national ratio
-    expected = sorted([math.sqrt(80_000 * 120_000), 100_000 * math.sqrt(r) / 1.2, 90_000 * math.sqrt(r) / 1.2,
-                       110_000 / (0.86 * math.sqrt(r))])
+    expected = sorted([math.sqrt(80_000 * 120_000), 100_000 * math.sqrt(r), 90_000 * math.sqrt(r),
+                       110_000 / math.sqrt(r)])
     assert points == pytest.approx(expected)
 
     synthetic, _ = ranges.synthetic_postings(400, np.random.default_rng(7))
@@ -113,32 +116,105 @@ def test_a_full_cell_is_not_widened():
     assert offer.widen_text(res.cell, "en") == ""
 
 
+def _steps(cell):
+    return [(s, lv, n) for s, lv, _, n in cell.trail]
+
+
 def test_widening_goes_region_then_district_then_russia():
     rows = _rows((*TA, "senior", [90_000.0] * 3), (*BA, "senior", [100_000.0] * 4), (*MOW, "senior", [150_000.0] * 5),
                  (*TA, "middle", [50_000.0] * 20))
     cell = offer.evaluate(rows, _inp()).cell
-    assert [(s, lv, n) for s, lv, n in cell.trail] == [
-        ("region", ("senior",), 3), ("district", ("senior",), 7), ("russia", ("senior",), 12)]
+    assert _steps(cell) == [("region", ("senior",), 3), ("district", ("senior",), 7), ("russia", ("senior",), 12)]
     assert cell.scope == "russia" and cell.n == 12
     assert offer.widen_text(cell, "en") == (
         "Too few vacancies (at least 10 needed), the cell was widened: Republic of Tatarstan · senior (n = 3) → "
-        "Volga Federal District · senior (n = 7) → Russia · senior (n = 12).")
+        "Volga Federal District · senior (n = 7) → Russia · senior (n = 12) ✓.")
 
 
-def test_then_the_level_widens_to_its_neighbours_then_to_all_levels():
+def test_levels_are_never_crossed_unless_asked():
     rows = _rows((*TA, "senior", [90_000.0] * 3), (*MOW, "lead", [150_000.0] * 4), (*MOW, "middle", [60_000.0] * 3))
     cell = offer.evaluate(rows, _inp()).cell
-    assert [(s, lv, n) for s, lv, n in cell.trail] == [
+    assert {lv for _, lv, _ in _steps(cell)} == {("senior",)}  # the asked level only
+    assert not cell.found and cell.n == 3
+    assert "Too few vacancies even after widening" in offer.widen_text(cell, "en")
+
+
+def test_then_the_level_widens_to_its_neighbours_then_to_all_levels_when_asked():
+    def ask(level="senior"):
+        return replace(_inp(level), neighbours=True)
+
+    rows = _rows((*TA, "senior", [90_000.0] * 3), (*MOW, "lead", [150_000.0] * 4), (*MOW, "middle", [60_000.0] * 3))
+    res = offer.evaluate(rows, ask())
+    cell = res.cell
+    assert _steps(cell) == [
         ("region", ("senior",), 3), ("district", ("senior",), 3), ("russia", ("senior",), 3),
         ("russia", ("middle", "senior", "lead"), 10)]
     assert cell.levels == ("middle", "senior", "lead") and cell.n == 10  # 3 + 4 + 3 reach the minimum
     assert "Russia · middle–lead (n = 10)" in offer.widen_text(cell, "en")
+    assert cell.borrowed_levels and not cell.own  # other levels: a reference, never a verdict
+    text = offer.verdict_text(res, "en")
+    assert text.startswith("**A reference, not a verdict:**") and "other levels" in text
 
     sparse = _rows((*TA, "senior", [90_000.0] * 3), (*MOW, "director", [300_000.0] * 4), (*MOW, None, [80_000.0] * 3))
-    cell = offer.evaluate(sparse, _inp()).cell
-    assert [(s, lv, n) for s, lv, n in cell.trail][-2:] == [
-        ("russia", ("middle", "senior", "lead"), 3), ("russia", None, 10)]
+    cell = offer.evaluate(sparse, ask()).cell
+    assert _steps(cell)[-2:] == [("russia", ("middle", "senior", "lead"), 3), ("russia", None, 10)]
     assert cell.levels is None and "Russia · all levels (n = 10)" in offer.widen_text(cell, "en")
+
+
+def test_a_verdict_only_for_the_asked_level_in_the_region_or_its_district():
+    district = _rows((*TA, "senior", [90_000.0] * 4), (*BA, "senior", [100_000.0] * 8))
+    res = offer.evaluate(district, _inp())
+    assert res.cell.scope == "district" and res.cell.own and res.cell.verdict == "market"
+    assert offer.verdict_text(res, "en").startswith("**Market rate.**")
+
+    russia = _rows((*TA, "senior", [90_000.0] * 2), (*MOW, "senior", [150_000.0] * 12))
+    res = offer.evaluate(russia, _inp())
+    assert res.cell.scope == "russia" and res.cell.n == 14 and not res.cell.own
+    text = offer.verdict_text(res, "ru")
+    assert text.startswith("**Ориентир, не вердикт:**") and "Россия · старший" in text and "n = 14" in text
+
+    few = _rows((*TA, "senior", [90_000.0] * 2), (*MOW, "senior", [150_000.0] * 4), (*MOW, "middle", [70_000.0] * 40))
+    res = offer.evaluate(few, _inp())  # 6 seniors in Russia: percentiles exist, a verdict does not
+    assert res.cell.found and res.cell.n == 6 and res.cell.levels == ("senior",) and not res.cell.own
+    assert "a verdict needs at least 10" in offer.verdict_text(res, "en")
+    assert offer.comparison_table(res, "ru").iloc[0]["Вердикт"] == "ориентир"
+
+
+def _dated_rows(months: list[int], mid: float = 100_000.0, region: str = "RU-TA", level: str = "senior"):
+    rows = _rows((region, "Приволжский", level, [mid] * len(months)))
+    rows["month"] = months
+    rows["day"] = [(pd.Timestamp(f"{m // 12}-{m % 12 + 1:02d}-15") - pd.Timestamp("1970-01-01")).days for m in months]
+    return rows
+
+
+M2025_11 = 2025 * 12 + 10
+
+
+def test_the_cell_uses_its_latest_12_months_and_says_which():
+    recent = _dated_rows([M2025_11 - k for k in range(12)], 150_000.0)  # 12 in 2024-12 … 2025-11
+    old = _dated_rows([M2025_11 - 40] * 30, 60_000.0)  # 30 from 2022
+    cell = offer.evaluate(pd.concat([recent, old], ignore_index=True), _inp()).cell
+    assert (cell.window, cell.n, cell.own) == (12, 12, True)
+    assert (cell.published_from, cell.published_to) == (dt.date(2024, 12, 15), dt.date(2025, 11, 15))
+    assert cell.stats["p50"] == pytest.approx(150_000.0)
+    assert offer.dates_text(cell, "", "ru") == "вакансии 12.2024–11.2025, как в объявлениях (без индексации)"
+
+    sparse = pd.concat([recent.iloc[:4], old], ignore_index=True)  # 4 recent: widen in time, not in space
+    cell = offer.evaluate(sparse, _inp()).cell
+    assert [(w, n) for _, _, w, n in cell.trail] == [(12, 4), (24, 4), (0, 34)]
+    assert cell.scope == "region" and cell.window == 0 and cell.own
+    assert "senior · latest 12 months of data (n = 4) → " in offer.widen_text(cell, "en")
+
+
+def test_aged_pay_and_a_warning_for_old_cells():
+    old = _dated_rows([2022 * 12 + 5] * 12, 100_000.0)  # June 2022
+    plain = offer.evaluate(old, _inp()).cell
+    aged = offer.evaluate(old, _inp(), aged_to="2025-11")
+    assert plain.index_factor == 1.0 and aged.cell.index_factor > 1.5  # Tatarstan 2022-06 → 2025-11 ≈ 1.68
+    assert aged.cell.stats["p50"] == pytest.approx(100_000.0 * aged.cell.index_factor)
+    assert "в ценах 11.2025" in offer.dates_text(aged.cell, aged.aged_to, "ru")
+    assert offer.staleness(aged.cell, today=dt.date(2026, 12, 2)) == 54
+    assert offer.staleness(aged.cell, today=dt.date(2023, 1, 2)) is None
 
 
 def test_too_few_everywhere_gives_no_band_and_says_so():
@@ -302,3 +378,21 @@ def test_benchmark_places_each_row_and_estimates_each_cell_once():
     assert list(shown["Verdict"]) == ["below market", "market", "above market", "below market"]
     csv = offer.benchmark_display(out, "en", for_csv=True)
     assert csv.loc[1, "Offer percentile"] == 50 and csv.loc[2, "Per month"] == 200_000
+
+
+def test_benchmark_never_compares_a_level_with_other_levels():
+    """A Moscow account director against a market of juniors: "no data for the level", no percentile —
+    not "P92 above market" from a cell of other levels."""
+    market = _rows((*MOW, "junior", [70_000.0] * 40), (*MOW, "director", [300_000.0] * 2),
+                   (*TA, "senior", [100_000.0] * 12))
+    table = pd.DataFrame({"row": [2, 3, 4], "title": ["Account Director", "Аккаунт-менеджер", "Senior Account Manager"],
+                          "region": ["", "", ""], "region_iso": ["RU-MOW", "RU-KDA", "RU-KDA"],
+                          "amount": [250_000.0, 90_000.0, 90_000.0], "basis": ["gross"] * 3,
+                          "period": ["month"] * 3})
+    out = offer.benchmark(table, lambda prof, basis: market)
+    assert list(out["level"]) == ["director", "", "senior"]
+    assert list(out["verdict"]) == ["no_level", "reference", "reference"]  # Russia cells: references only
+    assert math.isnan(out.loc[0, "percentile"]) and out.loc[0, "n"] == 2
+    assert out.loc[2, "scope"] == "russia" and out.loc[2, "percentile"] == pytest.approx(0.0)
+    shown = offer.benchmark_display(out, "ru")
+    assert list(shown["Вердикт"]) == ["нет данных по уровню", "ориентир", "ориентир"]

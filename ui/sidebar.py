@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from analytics import labels, queries
+from analytics import fmt, labels, queries, recency
 from analytics.filters import Filters
 from analytics.i18n import LANGS, t
 
@@ -59,8 +60,14 @@ def filters(wh: queries.WH, lang: str) -> Filters:
     title = st.sidebar.text_input(t("title_contains", lang), key=_seed("f_title", lang), max_chars=100)
     basis = st.sidebar.radio(t("basis", lang), ("net", "gross"), key=_seed("f_basis", lang), horizontal=True,
                              format_func=lambda v: t(f"basis_{v}", lang))
+    month = recency.current_month()
+    aged_key = _seed("f_aged", lang)
+    st.session_state.setdefault(aged_key, True)  # pages speak today's roubles unless switched off
+    aged = st.sidebar.toggle(t("aged_switch", lang, month=fmt.month(pd.Timestamp(month + "-01"), lang)),
+                             key=aged_key, help=t("aged_switch_help", lang))
     st.session_state[_STORE] = {"f_professions": professions, "f_regions": regions, "f_levels": levels,
                                 "f_experience": experience, "f_sources": sources, "f_title": title,
-                                "f_basis": basis}
+                                "f_basis": basis, "f_aged": aged}
     return Filters(professions=tuple(professions), regions=tuple(regions), levels=tuple(levels),
-                   experience=tuple(experience), sources=tuple(sources), title=title or "", basis=basis or "net")
+                   experience=tuple(experience), sources=tuple(sources), title=title or "", basis=basis or "net",
+                   aged_to=month if aged else "")

@@ -64,6 +64,24 @@ _TEXT: dict[str, dict[str, str]] = {
         "ru": "P10/P90 скрыты при n < 10, всё скрыто при n < 5.",
         "en": "P10/P90 are hidden under n = 10, everything under n = 5.",
     },
+    "dates_range": {"ru": "вакансии {start}–{end}", "en": "vacancies {start}–{end}"},
+    "dates_one": {"ru": "вакансии {month}", "en": "vacancies {month}"},
+    "dates_none": {"ru": "вакансии без даты публикации", "en": "vacancies without a publication date"},
+    "dates_undated": {"ru": "(+ {n} без даты)", "en": "(+ {n} undated)"},
+    "window_months": {"ru": "последние {n} мес. данных", "en": "latest {n} months of data"},
+    "window_all": {"ru": "все даты", "en": "all dates"},
+    "aged_to": {"ru": "в ценах {month} (по индексу зарплат Росстата)",
+                "en": "in roubles of {month} (Rosstat wage index)"},
+    "aged_none": {"ru": "как в объявлениях (без индексации)", "en": "as published (not indexed)"},
+    "aged_switch": {"ru": "Зарплаты в ценах {month}", "en": "Pay in roubles of {month}"},
+    "aged_switch_help": {
+        "ru": "Включено: оплата старых вакансий приведена к ценам текущего месяца по средней зарплате "
+              "Росстата (региональной, где есть; дальше — по России; после последнего опубликованного месяца — "
+              "по росту за последние 12 месяцев). Выключено: суммы как в объявлениях.",
+        "en": "On: pay of older vacancies is brought to this month's roubles by Rosstat's average wage "
+              "(regional where published, national beyond, extrapolated by the last 12 months' growth after "
+              "the last published month). Off: amounts as published.",
+    },
     "table": {"ru": "Таблица", "en": "Table"},
     "download_csv": {"ru": "Скачать CSV", "en": "Download CSV"},
     "n": {"ru": "n", "en": "n"},

@@ -20,9 +20,16 @@ TEXT = {
     "data_source_upload": {"ru": "загрузка CSV", "en": "CSV upload"},
     "data_loads_header": {"ru": "Загрузки", "en": "Loads"},
     "data_last_refresh": {
-        "ru": "Последнее обновление: {when} ({source}, {rows} строк, новых {new}, обновлено {replaced}).",
-        "en": "Last refresh: {when} ({source}, {rows} rows, {new} new, {replaced} updated).",
+        "ru": "Последний сбор данных: {when} ({source}, {rows} строк, новых {new}, обновлено {replaced}).",
+        "en": "Last harvest: {when} ({source}, {rows} rows, {new} new, {replaced} updated).",
     },
+    "data_no_harvest": {
+        "ru": "С источников данные ещё не собирались: работает встроенный набор.",
+        "en": "Nothing has been harvested from the sources yet: the embedded set is in use.",
+    },
+    "data_newest_published": {"ru": "Самая новая вакансия опубликована {date}.",
+                              "en": "The newest vacancy was published on {date}."},
+    "data_no_dates": {"ru": "Дат публикации в данных нет.", "en": "The data have no publication dates."},
     "data_no_loads": {"ru": "Загрузок ещё не было.", "en": "No loads yet."},
     "data_col_load": {"ru": "№", "en": "#"},
     "data_col_note": {"ru": "Что загружено", "en": "What"},

@@ -8,8 +8,10 @@ TEXT = {
               "for a profession, level and region.",
     },
     "offer_sidebar_note": {
-        "ru": "Фильтры боковой панели на этой странице не применяются: ячейка задаётся полями ниже.",
-        "en": "The sidebar filters do not apply on this page: the fields below define the cell.",
+        "ru": "Фильтры боковой панели на этой странице не применяются (кроме переключателя цен): ячейка "
+              "задаётся полями ниже.",
+        "en": "The sidebar filters do not apply on this page (except the roubles switch): the fields below "
+              "define the cell.",
     },
     "offer_title": {"ru": "Должность (определим профессию и уровень)",
                     "en": "Job title (we classify profession and level)"},
@@ -60,13 +62,50 @@ TEXT = {
         "en": "**Above market.** {amount} {basis} is over P75 = {p75}: that is {pct} of the cell “{cell}” "
               "(n = {n}).",
     },
+    "offer_reference": {
+        "ru": "**Ориентир, не вердикт:** {reason} Ближайшая ячейка — «{cell}» (n = {n}, {dates}): там {amount} "
+              "{basis} — это {pct}, P25 = {p25}, P75 = {p75}.",
+        "en": "**A reference, not a verdict:** {reason} The nearest cell is “{cell}” (n = {n}, {dates}): there "
+              "{amount} {basis} is {pct}, P25 = {p25}, P75 = {p75}.",
+    },
+    "offer_ref_levels": {
+        "ru": "для уровня «{levels}» мало вакансий, ячейка включает другие уровни.",
+        "en": "the level “{levels}” has too few vacancies, the cell includes other levels.",
+    },
+    "offer_ref_few": {
+        "ru": "в ближайшей ячейке {n} вакансий, а для вердикта нужно не меньше {min_n}.",
+        "en": "the nearest cell has {n} vacancies; a verdict needs at least {min_n}.",
+    },
+    "offer_ref_place": {
+        "ru": "в регионе «{place}» и его федеральном округе мало вакансий, ячейка — вся Россия.",
+        "en": "“{place}” and its federal district have too few vacancies; the cell is all of Russia.",
+    },
+    "offer_short_reference": {"ru": "ориентир", "en": "reference"},
+    "offer_metric_reference": {"ru": "Ориентир", "en": "Reference"},
+    "offer_col_dates": {"ru": "Данные", "en": "Data"},
+    "offer_dates": {"ru": "Ячейка: {dates}.", "en": "The cell: {dates}."},
+    "offer_stale": {
+        "ru": "Самой новой вакансии этой ячейки {months} мес.: рынок мог уйти. Суммы {aged}.",
+        "en": "The newest vacancy of this cell is {months} months old: the market may have moved. Amounts are {aged}.",
+    },
+    "offer_neighbours": {"ru": "Разрешить соседние уровни, если по своему мало данных",
+                         "en": "Allow neighbouring levels when the level itself is sparse"},
+    "offer_b_no_level": {"ru": "нет данных по уровню", "en": "no data for the level"},
+    "offer_b_few": {"ru": "мало данных", "en": "too few data"},
     "offer_thresholds": {
         "ru": "Пороги: ниже P25 — ниже рынка; P25–P75 — в рынке; выше P75 — выше рынка. Перцентиль оффера — "
               "доля вакансий ячейки, чья оценка оплаты не выше оффера (вилки вакансий пересчитаны в точки "
-              "калиброванным методом, как на странице «Вилки зарплат»).",
+              "калиброванным методом, как на странице «Вилки зарплат»). Вердикт даётся только по ячейке "
+              "вашего уровня в вашем регионе или его федеральном округе, где не меньше 10 вакансий; иначе — "
+              "ориентир с причиной. Ячейка берёт последние 12 мес. своих данных (при нехватке — 24 мес., затем "
+              "все даты), потом расширяется по территории; соседние уровни — только если вы это разрешили.",
         "en": "Thresholds: below P25 — below market; P25–P75 — market; above P75 — above market. The offer's "
               "percentile is the share of the cell's vacancies whose estimated pay is at or below the offer "
-              "(vacancy ranges turned into points by the calibrated method, as on the Pay ranges page).",
+              "(vacancy ranges turned into points by the calibrated method, as on the Pay ranges page). A verdict "
+              "is given only from a cell of your level in your region or its federal district with at least 10 "
+              "vacancies; otherwise a reference with its reason. A cell uses the latest 12 months of its data "
+              "(24 months, then all dates when too few), then widens in space; neighbouring levels only when you "
+              "allow them.",
     },
     "offer_metric_pct": {"ru": "Перцентиль оффера", "en": "Offer percentile"},
     "offer_metric_verdict": {"ru": "Вердикт", "en": "Verdict"},

@@ -47,4 +47,11 @@ TEXT = {
     "reg_col_to_russia": {"ru": "к России", "en": "to Russia"},
     "reg_col_official": {"ru": "Росстат, ₽", "en": "Rosstat, ₽"},
     "reg_col_to_official": {"ru": "к Росстату", "en": "to Rosstat"},
+    "reg_dates": {
+        "ru": "Данные: {dates}; суммы {aged}. Каждый регион — последние 12 мес. своих данных (если вакансий "
+              "меньше 5 — 24 мес., затем все даты).",
+        "en": "Data: {dates}; amounts are {aged}. Each region uses the latest 12 months of its data (24 months, "
+              "then all dates when under 5 vacancies).",
+    },
+    "reg_col_dates": {"ru": "Данные", "en": "Data"},
 }

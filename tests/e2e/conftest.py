@@ -29,6 +29,9 @@ import pytest
 from playwright.sync_api import Browser, Page, WebSocket
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from analytics.i18n import t
+from ui import nav
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 MISSING_CHROMIUM = "Debian chromium missing: run `apt-get install -y chromium` (CI's .ci/run does this)"
@@ -281,3 +284,16 @@ def app_tab(browser: Browser, base: str, screenshot_dirs: list[Path] | None = No
 def app_page(browser, app_url, screenshot_dirs) -> Iterator[AppPage]:
     with app_tab(browser, app_url, screenshot_dirs) as ap:
         yield ap
+
+
+@pytest.fixture()
+def url_path(nav_links):
+    """The path of a page, read off the sidebar menu by the page's title (a lone page is the root)."""
+    def path(stem: str) -> str:
+        if len(nav.available(ROOT / "pages")) == 1:
+            return ""
+        title = t(f"page_{stem}", "ru")
+        found = [p for text, p in nav_links if text.strip().endswith(title)]
+        assert found, f"no menu link titled {title!r} in {nav_links}"
+        return found[0]
+    return path

@@ -27,19 +27,6 @@ DIALOG = '[data-testid="stDialog"], [role="dialog"]'
 REGION = "Москва"
 
 
-@pytest.fixture()
-def url_path(nav_links):
-    """The path of a page, read off the sidebar menu by the page's title (a lone page is the root)."""
-    def path(stem: str) -> str:
-        if len(STEMS) == 1:
-            return ""
-        title = t(f"page_{stem}", "ru")
-        found = [p for text, p in nav_links if text.strip().endswith(title)]
-        assert found, f"no menu link titled {title!r} in {nav_links}"
-        return found[0]
-    return path
-
-
 def has_charts(stem: str) -> bool:
     """Whether a page draws plotly charts, read from its source so a new page needs no list here."""
     return "plotly_chart" in (ROOT / "pages" / f"{stem}.py").read_text(encoding="utf-8")
