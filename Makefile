@@ -37,4 +37,4 @@ snapshot: $(VENV)/.runtime
 	$(PY) scripts/build_snapshot.py
 
 clean-warehouse:
-	rm -f $(WAREHOUSE) $(WAREHOUSE).wal
+	rm -f $(WAREHOUSE) $(WAREHOUSE).wal $(basename $(WAREHOUSE)).v*$(suffix $(WAREHOUSE))* $(dir $(WAREHOUSE)).$(notdir $(WAREHOUSE)).lock

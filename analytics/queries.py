@@ -23,11 +23,16 @@ _TTL = 3600
 
 
 def warehouse_key(path: str | os.PathLike[str] | None = None) -> WH | None:
-    """(path, mtime) of the warehouse, or None when there is none yet."""
+    """(version file, mtime) of the warehouse, or None when there is none yet.
+
+    The warehouse path is a link to its current version (``pipelines.warehouse.writing``): resolving
+    it here keys every cached answer by the version it was computed on, so a refresh shows up on the
+    next rerun without a restart, and a query never mixes two versions."""
     p = warehouse_path(path)
     try:
-        return str(p), p.stat().st_mtime
-    except FileNotFoundError:
+        real = p.resolve(strict=True)
+        return str(real), real.stat().st_mtime
+    except (FileNotFoundError, RuntimeError):
         return None
 
 

@@ -6,8 +6,6 @@ failures the user can act on are raised as ``JobFailed`` with a one-line message
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,28 +39,31 @@ def hh_raw_frame(pages: Sequence[Path], details: Sequence[Path]) -> pd.DataFrame
 
 
 def _load(wh: Path, frame: pd.DataFrame, source: str, note: str) -> warehouse.LoadResult:
-    con = warehouse.connect(wh)
-    try:
+    """One load as one new version of the warehouse (``warehouse.writing``): readers never wait."""
+    with warehouse.writing(wh) as con:
         return warehouse.load(con, frame, source=source, note=note)
-    finally:
-        con.close()
+
+
+def _snapshot_into(con, frame: pd.DataFrame) -> warehouse.LoadResult:
+    from pipelines.sources import rosstat
+
+    result = warehouse.load(con, frame, "snapshot", config.SNAPSHOT_FILE.name)
+    warehouse.load_official_wages(con, rosstat.official_wages())
+    return result
+
+
+def _snapshot_frame() -> pd.DataFrame:
+    if not config.SNAPSHOT_FILE.exists():
+        raise JobFailed(f"embedded snapshot missing: {config.SNAPSHOT_FILE}")
+    return normalise(pd.read_parquet(config.SNAPSHOT_FILE))
 
 
 def load_snapshot(wh: Path) -> warehouse.LoadResult:
     """The embedded default dataset through the normaliser into the warehouse, with the shipped
-    official wages (Rosstat) beside it."""
-    from pipelines.sources import rosstat
-
-    if not config.SNAPSHOT_FILE.exists():
-        raise JobFailed(f"embedded snapshot missing: {config.SNAPSHOT_FILE}")
-    frame = normalise(pd.read_parquet(config.SNAPSHOT_FILE))
-    result = _load(wh, frame, "snapshot", config.SNAPSHOT_FILE.name)
-    con = warehouse.connect(wh)
-    try:
-        warehouse.load_official_wages(con, rosstat.official_wages())
-    finally:
-        con.close()
-    return result
+    official wages (Rosstat) beside it — both in one new version, so never one without the other."""
+    frame = _snapshot_frame()
+    with warehouse.writing(wh) as con:
+        return _snapshot_into(con, frame)
 
 
 @dataclass(frozen=True)
@@ -119,37 +120,30 @@ def fetch_hh(wh: Path, text: str, areas: Sequence[str] = (), roles: Sequence[str
 
 
 def rebuild(target: Path) -> str:
-    """A fresh warehouse from the snapshot plus every raw page kept under data/raw, swapped in
-    only when complete, so a failed rebuild leaves the old warehouse untouched."""
+    """A fresh warehouse from the snapshot plus every raw page kept under data/raw, made current
+    only when complete (``warehouse.writing(fresh=True)``), so a failed rebuild leaves the served
+    warehouse untouched."""
     from pipelines.harvest import iter_raw_details, iter_raw_search_pages
     from pipelines.sources import trudvsem
 
     raw_root = config.raw_dir()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".rebuild-", suffix=".duckdb", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    try:
-        load_snapshot(tmp)
-        pages, details = list(iter_raw_search_pages(raw_root)), list(iter_raw_details(raw_root))
-        loaded = 0
-        if pages or details:
-            frame = normalise(hh_raw_frame(pages, details), rates=_rates(raw_root))
-            loaded = _load(tmp, frame, "hh", f"rebuild from {raw_root}").rows_in
-        tv_pages = list(trudvsem.iter_raw_trudvsem_pages(raw_root))
-        if tv_pages:
-            try:
-                tv = normalise(trudvsem.trudvsem_raw_frame(tv_pages))
-            except ValueError as exc:
-                raise JobFailed(str(exc)) from exc
-            loaded += _load(tmp, tv, "trudvsem", f"rebuild from {raw_root}").rows_in
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
-    con = warehouse.connect(target, read_only=True)
-    total = con.execute("SELECT count(*) FROM vacancies").fetchone()[0]
-    con.close()
+    snapshot = _snapshot_frame()
+    pages, details = list(iter_raw_search_pages(raw_root)), list(iter_raw_details(raw_root))
+    hh_frame = normalise(hh_raw_frame(pages, details), rates=_rates(raw_root)) if pages or details else None
+    tv_pages = list(trudvsem.iter_raw_trudvsem_pages(raw_root))
+    tv = None
+    if tv_pages:
+        try:
+            tv = normalise(trudvsem.trudvsem_raw_frame(tv_pages))
+        except ValueError as exc:
+            raise JobFailed(str(exc)) from exc
+    loaded = 0
+    with warehouse.writing(target, fresh=True) as con:
+        _snapshot_into(con, snapshot)
+        if hh_frame is not None:
+            loaded += warehouse.load(con, hh_frame, "hh", f"rebuild from {raw_root}").rows_in
+        if tv is not None:
+            loaded += warehouse.load(con, tv, "trudvsem", f"rebuild from {raw_root}").rows_in
+        total = con.execute("SELECT count(*) FROM vacancies").fetchone()[0]
     return (f"rebuilt {target}: snapshot + {len(pages)} hh search pages, {len(details)} hh details and "
             f"{len(tv_pages)} Работа России pages ({loaded} rows); {total} rows")

@@ -1,4 +1,13 @@
-"""The DuckDB warehouse: schema, transactional idempotent loads, and its status.
+"""The DuckDB warehouse: schema, transactional idempotent loads, its status, and how a write
+reaches readers without ever blocking them.
+
+Readers never wait for a writer: a write (:func:`writing`) copies the current version of the
+warehouse to a new file, loads into that, and when it has fully succeeded points the warehouse path
+— a symbolic link, ``warehouse.duckdb → warehouse.v<time>.duckdb`` — at the new file with one
+atomic rename. A reader resolves the link when it opens a connection, so it sees one whole version,
+old or new, and never a lock held by the writer; a failed or killed write leaves the link where it
+was. Writers take turns on a lock file beside the warehouse. A plain warehouse file from an older
+vilka becomes the first version on the first write.
 
 DuckDB cannot delete and re-insert a key under a PRIMARY KEY inside one transaction (its index
 checks eagerly), and it cannot update LIST columns in place. So the key (source, source_id) is kept
@@ -8,7 +17,12 @@ rows. Either the whole load lands or nothing does; a re-run replaces rows instea
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +69,57 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
         for c in VACANCY:
             con.execute(f"ALTER TABLE vacancies ADD COLUMN IF NOT EXISTS {c.name} {c.sql.replace(' NOT NULL', '')}")
     return con
+
+
+def current(target: Path | str) -> Path:
+    """The version file the warehouse path points at now (the path itself for a plain file)."""
+    target = Path(target)
+    return target.resolve() if target.is_symlink() else target
+
+
+def _versions(target: Path) -> list[Path]:
+    return sorted(target.parent.glob(f"{target.stem}.v*{target.suffix}"))
+
+
+def _remove(path: Path) -> None:
+    for p in (path, Path(f"{path}.wal")):
+        p.unlink(missing_ok=True)
+
+
+@contextmanager
+def writing(target: Path | str, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A writable connection to a new version of the warehouse at ``target``: a copy of the current
+    one (``fresh``: an empty one), made current only if the block completes. One writer at a time;
+    readers keep reading the version they opened. Versions older than the one replaced (and files
+    left by killed writers) are removed."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.parent / f".{target.name}.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another writer: wait for it
+        base = current(target) if target.exists() else None
+        new = target.parent / f"{target.stem}.v{datetime.now(UTC):%Y%m%dT%H%M%S%f}{target.suffix}"
+        try:
+            if base is not None and not fresh:
+                if Path(f"{base}.wal").exists():  # a plain file left mid-write by an older vilka
+                    duckdb.connect(str(base)).close()  # replays and checkpoints its log
+                shutil.copyfile(base, new)
+            con = connect(new)
+            try:
+                yield con
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            link = target.parent / f".{target.name}.link-{os.getpid()}"
+            link.unlink(missing_ok=True)
+            link.symlink_to(new.name)
+            os.replace(link, target)  # the switch readers see: atomic
+        except BaseException:
+            _remove(new)
+            raise
+        keep = {new.resolve(), base.resolve() if base is not None else None}  # the one replaced: readers in flight
+        for old in _versions(target):
+            if old.resolve() not in keep:
+                _remove(old)
 
 
 @dataclass(frozen=True)
@@ -170,4 +235,4 @@ def status_json(con: duckdb.DuckDBPyConnection) -> str:
     return json.dumps(status(con), ensure_ascii=False, indent=2)
 
 
-__all__ = ["LoadResult", "asdict", "connect", "load", "status", "status_json"]
+__all__ = ["LoadResult", "asdict", "connect", "current", "load", "status", "status_json", "writing"]

@@ -596,11 +596,8 @@ def fetch_trudvsem(
     finally:
         if own:
             client.close()
-    con = warehouse.connect(wh)
-    try:
+    with warehouse.writing(wh) as con:
         r = warehouse.load(con, frame, source=SOURCE,
                            note=f"fetch-trudvsem regions={list(regions)} text={text!r} since={since}")
-    finally:
-        con.close()
     return TrudvsemSummary(result.pages_fetched, result.pages_reused, result.found, r.rows_in, r.rows_new,
                            r.rows_replaced, r.total_rows, time.monotonic() - started, tuple(result.warnings))
