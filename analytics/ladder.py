@@ -7,7 +7,8 @@ number here comes back in the units of the ``lo``/``hi`` bound columns it was gi
   edits) and validates it against ``professions.yaml`` and the level names.
 * :func:`rung_cells` turns the rows of a ladder's rungs (two bound columns and group keys, fetched
   by ``analytics.queries_ladder``) into one percentile cell per (comparison scope, rung), widening a
-  sparse rung region → federal district → Russia the way ``analytics.ranges.widen_chain`` does.
+  sparse rung in time (the latest 12 months of its data, 24, all) and then in space (region →
+  federal district → Russia), as every cell does (``analytics.recency``).
 * :func:`steps` compares neighbouring rungs: median uplift in roubles and %, and how much the
   P25–P75 bands overlap.
 * :func:`ladder_figure` draws it; :func:`steps_table` and :func:`cells_table` format it for display.

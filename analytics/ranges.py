@@ -72,8 +72,8 @@ postings dominate) beyond their confidence intervals, in the direction of the va
 sampling error dominates either way.
 
 Hiding rules: n < ``MIN_N_ALL`` (5) → all percentiles hidden; n < ``MIN_N_TAILS`` (10) → P10/P90 hidden
-(the reason goes into the ``hidden`` column). ``widen_chain`` climbs city → region → federal district →
-Russia until a cell has enough vacancies.
+(the reason goes into the ``hidden`` column). Sparse cells widen in time and then in space
+(``analytics.recency``, ``analytics.bands``), never here.
 
 Comparison methods (``naive_cells``): "midpoint" — arithmetic midpoint of two-sided ranges, one-sided
 bound taken as the pay; "from_only" — published "from" values only; "two_sided" — midpoints of two-sided
@@ -89,7 +89,7 @@ is no Python loop over rows, and the only loop over cells is in the censored fit
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from statistics import NormalDist
@@ -106,7 +106,6 @@ __all__ = [
     "impute_points",
     "naive_cells",
     "raw_bounds_cells",
-    "widen_chain",
     "synthetic_postings",
     "synthetic_truth",
     "selection_model",
@@ -654,30 +653,6 @@ def raw_bounds_cells(df: pd.DataFrame, by: Sequence[str], lo: str = "lo", hi: st
         out[f"n_{name}"] = s.count
         out[f"{name}_median"] = np.where(s.count >= MIN_N_ALL, s.quantile(half)[:, 0], np.nan)
     return out
-
-
-def widen_chain(
-    fetch: Callable[[str], Mapping[str, Any] | pd.Series | None],
-    levels: Sequence[tuple[str, str]],
-    min_n: int = MIN_N_ALL,
-) -> tuple[Mapping[str, Any] | pd.Series | None, str]:
-    """First geographic level whose cell has at least ``min_n`` vacancies, and what was widened.
-
-    ``levels``: ordered (level, label) pairs, narrowest first, e.g. [("city", "Казань"), ("region",
-    "Республика Татарстан"), ("federal_district", "Приволжский ФО"), ("country", "Россия")].
-    ``fetch(level)`` returns that level's cell (a row of :func:`estimate_cells`, anything with ``"n"``) or
-    None when there is none. Returns (row, "") when the first level suffices, (row, "widened: Казань
-    (n=3) → Республика Татарстан (n=41)") when it had to climb, and (None, "too few vacancies: …") when
-    no level has enough.
-    """
-    seen: list[str] = []
-    for level, label in levels:
-        row = fetch(level)
-        n = 0 if row is None else int(row["n"])
-        if n >= min_n:
-            return row, ("" if not seen else "widened: " + " → ".join([*seen, f"{label} (n={n})"]))
-        seen.append(f"{label} (n={n})")
-    return None, "too few vacancies: " + ", ".join(seen)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ of the cells that ``queries.pay_bands`` returns (grouped by region ISO code)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -57,15 +58,23 @@ def latest_wages(wages: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()[["region_iso", "period", "wage_rub", "wage_12m_rub", "months"]]
 
 
-def official_wages(latest: pd.DataFrame, basis: str) -> pd.DataFrame:
+def official_wages(latest: pd.DataFrame, basis: str, aged_to: str = "") -> pd.DataFrame:
     """Rosstat's average monthly nominal wage per region on the page's basis: the mean of the last
     12 months where all are present (single months are seasonal), else the latest month. The figure
-    is accrued (gross); on the net basis it goes through the year's NDFL as offers do."""
+    is accrued (gross); on the net basis it goes through the year's NDFL as offers do. With
+    ``aged_to`` it is brought to that month's roubles by the same wage index as the vacancies (from
+    the middle of its 12 months), so the ratio of the two compares like with like."""
     w = latest[["region_iso", "period"]].copy()
     w["wage_rub"] = latest["wage_12m_rub"].fillna(latest["wage_rub"])
     w["period"] = pd.to_datetime(w["period"])
+    year = w["period"].dt.year.to_numpy()
+    if aged_to:
+        month = (w["period"].dt.year * 12 + w["period"].dt.month - 1).to_numpy()
+        centre = month - np.where(latest["wage_12m_rub"].notna(), 6, 0)
+        w["wage_rub"] = w["wage_rub"] * recency.factors_for(w["region_iso"], centre, aged_to)
+        year = np.full(len(w), recency.parse_month(aged_to) // 12)
     if basis == "net":
-        w["wage_rub"] = tax.gross_to_net_monthly(w["wage_rub"].to_numpy(), w["period"].dt.year.to_numpy())
+        w["wage_rub"] = tax.gross_to_net_monthly(w["wage_rub"].to_numpy(), year)
     return w
 
 

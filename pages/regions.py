@@ -18,7 +18,7 @@ if cells.empty:
     st.stop()
 overall = queries.region_cells(ctx.wh, f, None)
 latest = queries.latest_official_wages(ctx.wh)
-wages = regions.official_wages(latest, f.basis) if not latest.empty else None
+wages = regions.official_wages(latest, f.basis, f.aged_to) if not latest.empty else None
 if wages is None:
     st.caption(t("reg_no_official", lang))
 if f.regions:
@@ -47,7 +47,8 @@ st.plotly_chart(regions.ratio_figure(table, "to_moscow", t("reg_to_moscow_title"
 if wages is not None and table["to_official"].notna().any():
     st.plotly_chart(regions.ratio_figure(
         table, "to_official", t("reg_to_official_title", lang, basis=basis_text), lang), width="stretch")
-    st.caption(t("reg_official_note", lang, period=fmt.month(wages["period"].max(), lang)))
+    st.caption(t("reg_official_note", lang, period=fmt.month(wages["period"].max(), lang),
+                 aged=dating.aged(f.aged_to, lang)))
 cols = {"name": t("reg_col_region", lang), "federal_district": t("reg_col_fd", lang), "n": "n",
         "p25": "P25", "p50": t("reg_col_median", lang), "p75": "P75", "to_moscow": t("reg_col_to_moscow", lang),
         "to_russia": t("reg_col_to_russia", lang), "official_wage": t("reg_col_official", lang),

@@ -229,17 +229,6 @@ def test_weights() -> None:
     assert heavy["p50"] > 40  # most of the weight on 50
 
 
-def test_widen_chain() -> None:
-    cells = {"city": {"n": 3}, "region": {"n": 41}, "federal_district": {"n": 900}}
-    levels = [("city", "Казань"), ("region", "Татарстан"), ("federal_district", "ПФО"), ("country", "Россия")]
-    row, why = R.widen_chain(cells.get, levels)
-    assert row == {"n": 41} and why == "widened: Казань (n=3) → Татарстан (n=41)"
-    row, why = R.widen_chain(lambda level: {"n": 12}, levels)
-    assert row == {"n": 12} and why == ""
-    row, why = R.widen_chain(lambda level: None, levels[:2])
-    assert row is None and why == "too few vacancies: Казань (n=0), Татарстан (n=0)"
-
-
 # --------------------------------------------------------------------------------------------------
 # synthetic worlds
 # --------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import regions
@@ -103,3 +104,19 @@ def test_cells_from_one_scan_equal_a_query_per_level(snapshot_warehouse):
         theirs = queries.compute_pay_bands(wh, f, by).drop(columns=[by[0] if by else "_all"])
         pd.testing.assert_frame_equal(mine.reset_index(drop=True), theirs.reset_index(drop=True), check_dtype=False)
 
+
+
+def test_official_wages_are_aged_like_the_vacancies():
+    """Vacancies in roubles of 2025-11 are compared with Rosstat's wage in roubles of 2025-11 too:
+    the 12 months to 2023-11 centred on 2023-05, times the region's index factor from there."""
+    from analytics import recency
+    from pipelines.sources import rosstat
+
+    latest = regions.latest_wages(rosstat.official_wages())
+    plain = regions.official_wages(latest, "gross").set_index("region_iso")["wage_rub"]
+    aged = regions.official_wages(latest, "gross", "2025-11").set_index("region_iso")["wage_rub"]
+    factor = recency.factors_for(pd.Series(["RU-TA"]), [2023 * 12 + 4], "2025-11")[0]
+    assert 1.2 < factor < 1.6
+    assert aged["RU-TA"] == pytest.approx(plain["RU-TA"] * factor)
+    net = regions.official_wages(latest, "net", "2025-11").set_index("region_iso")["wage_rub"]
+    assert net["RU-TA"] == pytest.approx(aged["RU-TA"] * 0.87, rel=0.01)  # below 2.4 M a year: 13 %

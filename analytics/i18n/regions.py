@@ -27,9 +27,9 @@ TEXT = {
     },
     "reg_official_note": {
         "ru": "Средняя начисленная зарплата Росстата (по всем работникам, gross; для net пересчитана по НДФЛ) "
-              "за 12 месяцев по {period}. Она выше медианы: среднее тянут вверх высокие зарплаты.",
-        "en": "Rosstat's average accrued wage (all employees, gross; converted by NDFL for net), 12 months to {period}. "
-              "It exceeds the median: high earners pull the mean up.",
+              "за 12 месяцев по {period}, {aged}. Она выше медианы: среднее тянут вверх высокие зарплаты.",
+        "en": "Rosstat's average accrued wage (all employees, gross; converted by NDFL for net), 12 months to {period}, "
+              "{aged}. It exceeds the median: high earners pull the mean up.",
     },
     "reg_no_official": {"ru": "Официальные данные о зарплатах недоступны.", "en": "Official wage data unavailable."},
     "reg_capital": {"ru": "Москва и остальные регионы", "en": "Moscow and the other regions"},
