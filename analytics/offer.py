@@ -47,6 +47,7 @@ __all__ = [
 ]
 
 PERIODS = ("month", "year")
+URL_PARAMS = ("title", "profession", "level", "region", "amount", "period", "basis", "year", "neighbours")
 BASES = ("net", "gross")
 CAPITAL, SPB = "RU-MOW", "RU-SPE"
 MIN_N_OFFER = ranges.MIN_N_TAILS

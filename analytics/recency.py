@@ -30,6 +30,7 @@ from analytics import ranges
 
 WINDOWS: tuple[int, ...] = (12, 24, 0)  # months; 0 = all the data, undated postings included
 UNDATED = -1
+FACTOR_STEP = 0.002  # log steps the wage-index factor is rounded to (see ``age``)
 AGED_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 # SQL for the month number of a posting (fixed text, never user input): the UTC calendar month
@@ -107,6 +108,9 @@ def age(rows: pd.DataFrame, aged_to: str = "", region: str = "region_iso") -> pd
         out["factor"] = 1.0
         return out
     factor = factors_for(out[region], out["month"].to_numpy(), aged_to)
+    # factors in steps of 0.2 % (aged pay exact to ±0.1 %, far inside any cell's sampling error): the
+    # same round posting of neighbouring months then stays one counted row
+    factor = np.where(factor == 1.0, 1.0, np.exp(np.round(np.log(factor) / FACTOR_STEP) * FACTOR_STEP))
     out["factor"] = factor
     out["lo"] = out["lo"].astype(float) * factor
     out["hi"] = out["hi"].astype(float) * factor
@@ -131,78 +135,90 @@ def by_window(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def windowed_cells(rows: pd.DataFrame, by: Sequence[str], count: str | None = "n",
-                   method: str = "calibrated") -> pd.DataFrame:
-    """Pay percentiles per (cell, window): the ``ranges.estimate_cells`` columns plus ``window``
-    (months, 0 = all), ``published_from``/``published_to`` (dates of the postings used, NaT when all
-    undated), ``n_undated`` and ``index_factor`` (the mean factor the cell's postings were aged by).
-
-    ``rows``: counted rows (``count`` column) with the ``by`` keys, ``lo``, ``hi``, ``month``,
-    ``first``, ``last`` and — when aged by :func:`age` — ``factor``.
-    """
-    cols = [*by, "_win"]
-    if rows.empty:
-        return pd.DataFrame(columns=[*by, "window", "n"])
-    stacked = by_window(rows if "factor" in rows else rows.assign(factor=1.0), by)
-    est = ranges.estimate_cells(stacked, by=cols, lo="lo", hi="hi", count=count, method=method)
-    w = stacked[count].to_numpy(float) if count else np.ones(len(stacked))
-    has_pay = stacked["lo"].notna().to_numpy() | stacked["hi"].notna().to_numpy()
-    stacked = stacked.assign(_w=np.where(has_pay, w, 0.0), _fw=np.where(has_pay, w * stacked["factor"], 0.0),
-                             _u=np.where(has_pay & (stacked["month"].to_numpy() < 0), w, 0.0),
-                             _first=pd.to_datetime(stacked["first"]).where(has_pay),
-                             _last=pd.to_datetime(stacked["last"]).where(has_pay))
-    extra = stacked.groupby(cols, dropna=False, observed=True).agg(
-        published_from=("_first", "min"), published_to=("_last", "max"), n_undated=("_u", "sum"),
-        _w=("_w", "sum"), _fw=("_fw", "sum")).reset_index()
-    extra["index_factor"] = np.where(extra["_w"] > 0, extra["_fw"] / extra["_w"].where(extra["_w"] > 0, 1), np.nan)
-    extra["n_undated"] = extra["n_undated"].round().astype(np.int64)
-    est = est.merge(extra.drop(columns=["_w", "_fw"]), on=cols, how="left")
-    return est.rename(columns={"_win": "window"})
+_NO_DAY_FIRST = np.iinfo(np.int64).max
+_NO_DAY_LAST = np.iinfo(np.int64).min
 
 
-def as_lookup(cells: pd.DataFrame, by: Sequence[str]) -> dict[tuple, pd.Series]:
-    """(key..., window) → cell row, for walking a widening chain."""
-    if cells.empty:
-        return {}
-    keys = cells[[*by, "window"]].itertuples(index=False, name=None)
-    return {tuple(k): row for k, (_, row) in zip(keys, cells.iterrows(), strict=True)}
+def _days(values: pd.Series, missing: int) -> np.ndarray:
+    """Dates → whole days since 1970 (int64; ``missing`` where NaT): cheap to min/max by group."""
+    d = pd.to_datetime(values).to_numpy().astype("datetime64[D]")
+    out = d.astype(np.int64)
+    return np.where(np.isnat(d), missing, out)
 
 
-def choose(cells: pd.DataFrame, by: Sequence[str], min_n: int = ranges.MIN_N_ALL) -> pd.DataFrame:
-    """One row per cell from :func:`windowed_cells`: the first window of ``WINDOWS`` with at least
-    ``min_n`` vacancies (else all the data, whose percentiles may then be hidden). ``time_trail``
-    keeps every window tried with its n: ((12, 3), (24, 4), (0, 9)) means "widened in time"."""
-    if cells.empty:
-        return cells.assign(time_trail=pd.Series(dtype=object))
-    rank = {w: i for i, w in enumerate(WINDOWS)}
-    key = list(by)
-    c = cells.assign(_o=cells["window"].map(rank)).sort_values([*key, "_o"], kind="stable")
-    picked, trails = [], []
-    for _, g in (c.groupby(key, dropna=False, sort=False) if key else [(None, c)]):  # cells: a few hundred
-        trail: list[tuple[int, int]] = []
-        for _, r in g.iterrows():
-            trail.append((int(r["window"]), int(r["n"])))
-            if r["n"] >= min_n or r["window"] == 0:
-                break
-        picked.append(r)
-        trails.append(tuple(trail))
-    out = pd.DataFrame(picked).drop(columns="_o").reset_index(drop=True)
-    out["time_trail"] = trails
-    return out
+def _compact(rows: pd.DataFrame, by: Sequence[str], count: str) -> pd.DataFrame:
+    """Counted rows → one row per (cell, window class, bounds): what the windows and the estimate
+    need and nothing else. Class 0 = within the cell's latest 12 months, 1 = 12–24 months back,
+    2 = older or undated. Month and region are gone once the class and the factor are known, so
+    identical (aged) bounds of different months count as one row again."""
+    month = rows["month"].to_numpy(np.int64)
+    has_pay = rows["lo"].notna().to_numpy() | rows["hi"].notna().to_numpy()
+    dated = (month >= 0) & has_pay
+    m = np.where(dated, month, np.iinfo(np.int64).min)
+    if by:
+        newest = pd.Series(m).groupby([rows[b].to_numpy() for b in by], dropna=False, sort=False).transform("max")
+        newest = newest.to_numpy()
+    else:
+        newest = np.full(len(rows), m.max() if len(m) else np.iinfo(np.int64).min)
+    cls = np.where(~dated, 2, np.where(month > newest - WINDOWS[0], 0, np.where(month > newest - WINDOWS[1], 1, 2)))
+    n = rows[count].to_numpy(np.int64)
+    frame = pd.DataFrame({**{b: rows[b].to_numpy() for b in by}, "_cls": cls, "lo": rows["lo"].to_numpy(float),
+                          "hi": rows["hi"].to_numpy(float), "n": n,
+                          "_first": _days(rows["first"], _NO_DAY_FIRST), "_last": _days(rows["last"], _NO_DAY_LAST),
+                          "_u": np.where(month < 0, n, 0), "_fw": n * rows["factor"].to_numpy(float)})[has_pay]
+    return frame.groupby([*by, "_cls", "lo", "hi"], dropna=False, sort=False).agg(
+        n=("n", "sum"), _first=("_first", "min"), _last=("_last", "max"), _u=("_u", "sum"),
+        _fw=("_fw", "sum")).reset_index()
 
 
 def dated_cells(rows: pd.DataFrame, key: list[str], aged_to: str = "", method: str = "calibrated",
                 min_n: int = ranges.MIN_N_ALL) -> pd.DataFrame:
-    """Counted, dated rows → one cell per key: the latest window with ``min_n`` vacancies
-    (:func:`analytics.recency.choose`), its dates, and with ``aged_to`` its pay in that month's
-    roubles (``aged_to`` and ``index_factor`` columns)."""
-    aged = age(rows, aged_to, region="_reg")
-    count: str | None = "n"
+    """Counted, dated rows → one cell per key, on the first window of ``WINDOWS`` with at least
+    ``min_n`` vacancies (else all its data, whose percentiles may then be hidden), with its dates,
+    and with ``aged_to`` its pay in that month's roubles.
+
+    ``rows``: counted rows (``n``) with the ``key`` columns, ``_reg`` (region ISO), ``month``,
+    ``lo``, ``hi``, ``first``, ``last``. Adds to the ``ranges.estimate_cells`` columns: ``window``
+    (months, 0 = all dates), ``time_trail`` (every window tried with its n: ((12, 3), (24, 4), (0, 9))
+    means "widened in time"), ``published_from``/``published_to`` (dates of the postings used, NaT
+    when all undated), ``n_undated``, and with ``aged_to`` the ``aged_to`` and ``index_factor`` (mean
+    factor the cell's postings were multiplied by) columns. One estimate over the rows each cell
+    uses: windows are chosen from counts first.
+    """
+    if rows.empty:
+        return pd.DataFrame(columns=[*key, "window", "n"])
+    compact = _compact(age(rows, aged_to, region="_reg"), key, "n")
+    per_class = compact.pivot_table(index=key, columns="_cls", values="n", aggfunc="sum", fill_value=0,
+                                    dropna=False, observed=True)
+    per_class = per_class.reindex(columns=[0, 1, 2], fill_value=0)
+    n12 = per_class[0].to_numpy()
+    n24 = n12 + per_class[1].to_numpy()
+    n_all = n24 + per_class[2].to_numpy()
+    dated = n12 > 0  # a cell with dated postings has some in its latest 12 months (the newest one)
+    window = np.where(dated & (n12 >= min_n), WINDOWS[0], np.where(dated & (n24 >= min_n), WINDOWS[1], 0))
+    trails = [((WINDOWS[0], a),) if w == WINDOWS[0] else ((WINDOWS[0], a), (WINDOWS[1], b)) if w == WINDOWS[1]
+              else (((WINDOWS[0], a), (WINDOWS[1], b), (0, c)) if d else ((0, c),))
+              for w, a, b, c, d in zip(window, n12.tolist(), n24.tolist(), n_all.tolist(), dated, strict=True)]
+    choice = pd.DataFrame({"window": window, "time_trail": trails}, index=per_class.index).reset_index()
+    limit = np.where(choice["window"] == WINDOWS[0], 0, np.where(choice["window"] == WINDOWS[1], 1, 2))
+    used = compact.merge(choice[key].assign(_limit=limit), on=key, how="left")
+    used = used[used["_cls"].to_numpy() <= used["_limit"].to_numpy()]
     if method == "censored_lognormal":  # the likelihood fit takes one row per vacancy
-        aged, count = aged.loc[aged.index.repeat(aged["n"])], None
-    cells = choose(windowed_cells(aged, key, count=count, method=method), key, min_n)
+        est = ranges.estimate_cells(used.loc[used.index.repeat(used["n"])], by=key, method=method)
+    else:
+        est = ranges.estimate_cells(used, by=key, lo="lo", hi="hi", count="n", method=method)
+    extra = used.groupby(key, dropna=False, sort=False).agg(
+        _first=("_first", "min"), _last=("_last", "max"), n_undated=("_u", "sum"), _w=("n", "sum"),
+        _fw=("_fw", "sum")).reset_index()
+    first, last = extra["_first"].to_numpy(), extra["_last"].to_numpy()
+    extra["published_from"] = pd.to_datetime(np.where(first == _NO_DAY_FIRST, np.nan, first), unit="D")
+    extra["published_to"] = pd.to_datetime(np.where(last == _NO_DAY_LAST, np.nan, last), unit="D")
+    extra["index_factor"] = extra["_fw"] / extra["_w"].where(extra["_w"] > 0)
+    extra["n_undated"] = extra["n_undated"].astype(np.int64)
+    cells = (est.merge(extra.drop(columns=["_first", "_last", "_w", "_fw"]), on=key, how="left")
+             .merge(choice, on=key, how="left"))
     if aged_to:
         cells["aged_to"] = aged_to
     else:
-        cells = cells.drop(columns=["index_factor"], errors="ignore")
+        cells = cells.drop(columns=["index_factor"])
     return cells

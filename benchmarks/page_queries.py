@@ -13,6 +13,14 @@ from collections.abc import Callable
 WH = tuple[str, float]
 
 
+def _filters(**kw):
+    """The pages' default filters: pay in roubles of the current month (the sidebar's switch is on)."""
+    from analytics import recency
+    from analytics.filters import Filters
+
+    return Filters(aged_to=recency.current_month(), **kw)
+
+
 def _sidebar(wh: WH) -> object:
     from analytics import queries
 
@@ -21,26 +29,23 @@ def _sidebar(wh: WH) -> object:
 
 def _pay_ranges(wh: WH) -> object:
     from analytics import queries
-    from analytics.filters import Filters
 
-    return queries.pay_bands(wh, Filters(), ("region",)), queries.selection_dates(wh, Filters())
+    return queries.pay_bands(wh, _filters(), ("region",)), queries.selection_dates(wh, _filters())
 
 
 def _pay_ranges_filtered(wh: WH) -> object:
     """A filter change: Moscow only, grouped by level (a different cache key, a selective WHERE)."""
     from analytics import queries
-    from analytics.filters import Filters
 
-    f = Filters(regions=("RU-MOW",))
+    f = _filters(regions=("RU-MOW",))
     return queries.pay_bands(wh, f, ("level",)), queries.selection_dates(wh, f)
 
 
 def _career_ladder(wh: WH) -> object:
     from analytics import ladder, queries_ladder
-    from analytics.filters import Filters
 
     first = next(iter(ladder.ladders()))
-    return queries_ladder.ladder_cells(wh, Filters(), first, ladder.PRESET_SCOPES)
+    return queries_ladder.ladder_cells(wh, _filters(), first, ladder.PRESET_SCOPES)
 
 
 def _market(wh: WH) -> object:
@@ -55,9 +60,8 @@ def _market(wh: WH) -> object:
 
 def _regions(wh: WH) -> object:
     from analytics import queries
-    from analytics.filters import Filters
 
-    f = Filters()
+    f = _filters()
     four = ("RU-MOW", "RU-SPE", "RU-SVE", "RU-TA")
     # one scan → region, district and Russia cells
     return (queries.region_cells(wh, f, "region"), queries.region_cells(wh, f, None),
@@ -68,11 +72,11 @@ def _regions(wh: WH) -> object:
 
 
 def _offer_check(wh: WH) -> object:
-    from analytics import offer, queries_offer
+    from analytics import offer, queries_offer, recency
 
     inp = offer.OfferInput(profession="software_developer", level="senior", region="RU-TA",
                            amount=250_000.0, period="month", basis="net", year=2025)
-    return queries_offer.choices(wh), queries_offer.check_offer(wh, inp)
+    return queries_offer.choices(wh), queries_offer.check_offer(wh, inp, recency.current_month())
 
 
 def _data(wh: WH) -> object:

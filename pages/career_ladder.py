@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import dating, fmt, ladder, queries, queries_ladder
 from analytics.i18n import t
+from ui import urlstate
 from ui.state import context
 
 ctx = context()
@@ -13,12 +14,18 @@ st.caption(t("ladder_intro", lang))
 
 ladders = ladder.ladders()
 left, right = st.columns([1, 2])
+regions = [r for r in queries.options(ctx.wh)["region"]["value"] if r not in ladder.PRESET_SCOPES]
+choices = [*ladder.PRESET_SCOPES, *regions]
+DEFAULT_SCOPES = ["RU-MOW", ladder.RUSSIA_EX_MOW]
+urlstate.seed("ladder_id", urlstate.read_one("ladder", list(ladders)))
+from_url = urlstate.read_list("scope", choices)
+urlstate.seed("ladder_scopes", from_url[:4] if from_url else None)
 lid = left.selectbox(t("ladder_pick", lang), list(ladders), key="ladder_id",
                      format_func=lambda v: ladders[v].name(lang))
-regions = [r for r in queries.options(ctx.wh)["region"]["value"] if r not in ladder.PRESET_SCOPES]
-scopes = right.multiselect(t("ladder_scopes", lang), [*ladder.PRESET_SCOPES, *regions], key="ladder_scopes",
-                           default=["RU-MOW", ladder.RUSSIA_EX_MOW], max_selections=4,
-                           format_func=lambda s: ladder.scope_name(s, lang)) or [ladder.RUSSIA]
+scopes = right.multiselect(t("ladder_scopes", lang), choices, key="ladder_scopes",
+                           default=None if "ladder_scopes" in st.session_state else DEFAULT_SCOPES,
+                           max_selections=4, format_func=lambda s: ladder.scope_name(s, lang)) or [ladder.RUSSIA]
+urlstate.publish({"ladder": lid, "scope": list(scopes)}, {"ladder": next(iter(ladders)), "scope": DEFAULT_SCOPES})
 lad = ladders[lid]
 
 cells = queries_ladder.ladder_cells(ctx.wh, f, lid, tuple(scopes))

@@ -7,6 +7,7 @@ import streamlit as st
 
 from analytics import dating, export, labels, offer, queries_offer, upload
 from analytics.i18n import level_name, t
+from ui import urlstate
 from ui.state import context
 
 ctx = context()
@@ -50,7 +51,7 @@ year = right.number_input(t("offer_year", lang), min_value=2000, max_value=2100,
 near = left.checkbox(t("offer_neighbours", lang), key="offer_neighbours")
 
 inp = offer.OfferInput(profession, level, region, float(amount), period, basis, int(year), bool(near))
-st.query_params.from_dict(offer.to_params(inp, title.strip()))
+urlstate.publish({k: None for k in offer.URL_PARAMS} | offer.to_params(inp, title.strip()))
 if title.strip():
     st.caption(t("offer_classified", lang, title=offer.plain(title), profession=labels.profession(profession, lang),
                  level=level_name(level, lang) if level else t("offer_level_any", lang)))

@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import bands, dating, export, fmt, labels, queries
 from analytics.figures import bands_figure, raw_bounds_figure
 from analytics.i18n import t
+from ui import urlstate
 from ui.state import context
 
 ctx = context()
@@ -12,9 +13,13 @@ lang, f = ctx.lang, ctx.filters
 st.title(t("page_pay_ranges", lang))
 
 groups = ("region", "level", "experience", "profession", "federal_district")
-by = st.segmented_control(t("group_by", lang), groups, default="region", key="pr_by",
-                          format_func=lambda g: t(f"by_{g}", lang)) or "region"
-view = "raw" if st.toggle(t("pr_view_raw", lang), key="pr_raw") else "estimate"
+urlstate.seed("pr_by", urlstate.read_one("by", groups))
+urlstate.seed("pr_raw", {"1": True, "0": False}.get(urlstate.read_one("raw", ("0", "1")) or ""))
+by = st.segmented_control(t("group_by", lang), groups, default=None if "pr_by" in st.session_state else "region",
+                          key="pr_by", format_func=lambda g: t(f"by_{g}", lang)) or "region"
+raw_view = st.toggle(t("pr_view_raw", lang), key="pr_raw")
+view = "raw" if raw_view else "estimate"
+urlstate.publish({"by": by, "raw": "1" if raw_view else "0"}, {"by": "region", "raw": "0"})
 
 cells = bands.widened_bands(ctx.wh, f, (by,))
 dates = queries.selection_dates(ctx.wh, f)

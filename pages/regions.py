@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import dating, export, fmt, labels, queries, regions
 from analytics.figures import bands_figure
 from analytics.i18n import t
+from ui import urlstate
 from ui.state import context
 
 ctx = context()
@@ -69,10 +70,13 @@ fd["label"] = fd["federal_district"].astype(str)
 st.plotly_chart(bands_figure(fd, "label", f.basis, lang), width="stretch")
 
 st.subheader(t("reg_compare", lang))
+default_cmp = [r for r in (f.regions or ("RU-MOW", "RU-SPE", "RU-SVE", "RU-TA")) if r in set(table["region"])][:4]
+from_url = urlstate.read_list("compare", list(table["region"]))
+urlstate.seed("reg_compare", from_url[:4] if from_url else None)
 picked = st.multiselect(t("reg_compare", lang), list(table["region"]), max_selections=4, key="reg_compare",
-                        default=[r for r in (f.regions or ("RU-MOW", "RU-SPE", "RU-SVE", "RU-TA"))
-                                 if r in set(table["region"])][:4],
+                        default=None if "reg_compare" in st.session_state else default_cmp,
                         format_func=lambda v: labels.region(v, lang), label_visibility="collapsed")
+urlstate.publish({"compare": list(picked)}, {"compare": default_cmp})
 if picked:
     cmp_cells = queries.pay_bands(ctx.wh, f.with_(regions=tuple(picked)), ("region", "level"))
     cmp_cells["label"] = (cmp_cells["region"].map(lambda v: labels.region(v, lang)) + " · "

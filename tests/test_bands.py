@@ -67,10 +67,10 @@ def test_every_cell_says_its_publication_window(wh):
 def test_aging_multiplies_pay_by_the_wage_index(wh):
     f = Filters(professions=("software_developer",), regions=("RU-MOW",))
     plain = bands.widened_bands(wh, f, ("level",), cached=False).set_index("level")
-    aged = bands.widened_bands(wh, f.with_(aged_to="2025-11"), ("level",), cached=False).set_index("level")
-    assert "index_factor" not in plain and (aged["aged_to"] == "2025-11").all()
+    aged = bands.widened_bands(wh, f.with_(aged_to="2029-11"), ("level",), cached=False).set_index("level")
+    assert "index_factor" not in plain and (aged["aged_to"] == "2029-11").all()
     middle = aged.loc["middle"]
-    assert 1.3 < middle["index_factor"] < 1.9  # Moscow 2021–2022 → 2025-11
+    assert 1.6 < middle["index_factor"] < 3.5  # every posting is 4+ years older than 2029-11
     assert middle["n"] == plain.at["middle", "n"]
     assert middle["p50"] == pytest.approx(plain.at["middle", "p50"] * middle["index_factor"], rel=0.05)
 

@@ -8,12 +8,21 @@ import streamlit as st
 from analytics import fmt, labels, queries, recency
 from analytics.filters import Filters
 from analytics.i18n import LANGS, t
+from ui import urlstate
 
 
 def language() -> str:
+    urlstate.seed("lang", urlstate.read_one("lang", LANGS))
     lang = st.sidebar.radio("Язык / Language", LANGS, horizontal=True, key="lang",
                             format_func=lambda v: {"ru": "Русский", "en": "English"}[v])
+    urlstate.publish({"lang": lang}, {"lang": "ru"})
     return lang or "ru"
+
+
+# the filters' URL parameters (part of shared links: keep them stable)
+_PARAMS = {"f_professions": "f_prof", "f_regions": "f_region", "f_levels": "f_level",
+           "f_experience": "f_exp", "f_sources": "f_source", "f_title": "f_title", "f_basis": "f_basis",
+           "f_aged": "f_aged"}
 
 
 _STORE = "_filter_values"  # the filters' values, language-neutral, carried across a language switch
@@ -26,8 +35,22 @@ def _key(name: str, lang: str) -> str:
     return name if lang == "ru" else f"{name}_{lang}"
 
 
+def _from_url(name: str, allowed: list | None) -> object:
+    param = _PARAMS[name]
+    if name == "f_title":
+        value = urlstate.read_one(param)
+        return value[:100] if value is not None else None
+    if name == "f_basis":
+        return urlstate.read_one(param, ("net", "gross"))
+    if name == "f_aged":
+        flag = urlstate.read_one(param, ("0", "1"))
+        return None if flag is None else flag == "1"
+    return urlstate.read_list(param, allowed or [])
+
+
 def _seed(name: str, lang: str, allowed: list | None = None) -> str:
-    """The widget key, with its state taken from the language-neutral store when the widget is new."""
+    """The widget key, with its state taken from the language-neutral store when the widget is new,
+    or from the URL when the session starts (a shared link)."""
     key = _key(name, lang)
     stored = st.session_state.get(_STORE, {})
     if key not in st.session_state and name in stored:
@@ -35,6 +58,8 @@ def _seed(name: str, lang: str, allowed: list | None = None) -> str:
         if allowed is not None and isinstance(value, list):
             value = [v for v in value if v in allowed]
         st.session_state[key] = value
+    elif _STORE not in st.session_state:
+        urlstate.seed(key, _from_url(name, allowed))
     return key
 
 
@@ -68,6 +93,8 @@ def filters(wh: queries.WH, lang: str) -> Filters:
     st.session_state[_STORE] = {"f_professions": professions, "f_regions": regions, "f_levels": levels,
                                 "f_experience": experience, "f_sources": sources, "f_title": title,
                                 "f_basis": basis, "f_aged": aged}
+    urlstate.publish({_PARAMS[k]: (("1" if v else "0") if k == "f_aged" else v)
+                      for k, v in st.session_state[_STORE].items()}, {"f_basis": "net", "f_aged": "1"})
     return Filters(professions=tuple(professions), regions=tuple(regions), levels=tuple(levels),
                    experience=tuple(experience), sources=tuple(sources), title=title or "", basis=basis or "net",
                    aged_to=month if aged else "")
