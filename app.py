@@ -22,7 +22,15 @@ if wh is None:
 st.session_state["wh"] = wh
 st.session_state["filters"] = sidebar.filters(wh, lang)
 
-pages = [st.Page(path, title=t(f"page_{stem}", lang), icon=icon, url_path=stem,
-                 default=(i == 0))
-         for i, (path, stem, icon) in enumerate(nav.available(HERE / "pages"))]
-st.navigation(pages).run()
+pages = [st.Page(path, title=t(f"page_{stem}", lang), icon=icon, url_path=stem)
+         for path, stem, icon in nav.available(HERE / "pages")]
+
+
+def _root() -> None:
+    """``/`` goes to the first page with the link's parameters: every page, the first included, has
+    its own path, so ``/pay_ranges`` opened directly is the page, not Streamlit's "Page not found"
+    (the default page of st.navigation answers only at ``/``)."""
+    st.switch_page(pages[0], query_params={k: st.query_params.get_all(k) for k in st.query_params})
+
+
+st.navigation([st.Page(_root, title=pages[0].title, url_path="", default=True, visibility="hidden"), *pages]).run()

@@ -1,0 +1,49 @@
+"""Links people share: every page has its own path (the first included), and a page's URL carries
+its filters, so the link opened in a new browser shows the same page with the same numbers."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import app_tab
+from tests.e2e.test_pages import CHART, EXCEPTION, chart_categories
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_first_page_opened_by_its_own_path(app_page):
+    app_page.open("pay_ranges")
+    expect(app_page.page.locator("h1").first).to_have_text("Вилки зарплат")
+    assert not app_page.not_found, app_page.not_found
+
+
+def test_the_root_keeps_the_links_parameters(app_page):
+    app_page.open("?f_region=RU-MOW&f_basis=gross")
+    expect(app_page.page.locator("h1").first).to_have_text("Вилки зарплат")
+    assert "/pay_ranges" in app_page.page.url and "f_region=RU-MOW" in app_page.page.url
+    assert [tag.rsplit(" (", 1)[0] for tag in app_page.tags("f_regions")] == ["Москва"]
+
+
+def _charts_drawn(app) -> None:
+    page = app.page
+    expect(page.locator(CHART).first).to_be_visible()
+    expect(page.locator(f"{CHART}:has(.main-svg)")).to_have_count(page.locator(CHART).count())
+
+
+@pytest.mark.parametrize("stem", ["pay_ranges", "career_ladder", "regions"])
+def test_a_link_reproduces_the_page_in_a_new_browser(browser, app_url, app_page, url_path, stem, screenshot_dirs):
+    app_page.open(url_path(stem))
+    app_page.pick("f_regions", "Санкт-Петербург")
+    app_page.choose("f_basis", "до вычета НДФЛ (gross)")
+    link = app_page.page.url
+    _charts_drawn(app_page)
+    assert "f_region=RU-SPE" in link and "f_basis=gross" in link
+    text = app_page.page.locator('[data-testid="stMain"]').inner_text()
+    charts = chart_categories(app_page)
+    with app_tab(browser, app_url, screenshot_dirs) as other:
+        other.open(link.removeprefix(app_url + "/"))
+        expect(other.page.locator(EXCEPTION)).to_have_count(0)
+        _charts_drawn(other)
+        assert other.page.locator('[data-testid="stMain"]').inner_text() == text  # same numbers, same words
+        assert chart_categories(other) == charts
