@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics import queries, ranges
+from analytics import places, queries, ranges
 from analytics.filters import Filters
 from pipelines import reference
 from pipelines.schema import LEVELS
@@ -14,6 +14,14 @@ from pipelines.schema import LEVELS
 EXPERIENCE = ("noExperience", "between1And3", "between3And6", "moreThan6")
 
 GEO_KEYS = {"region", "federal_district", "city"}
+
+
+def _city_regions(wh: queries.WH, cities: tuple[str, ...]) -> tuple[str, ...]:
+    """The regions the chosen cities lie in (from the warehouse's own rows)."""
+    if not cities:
+        return ()
+    table = queries.options(wh)["city"]
+    return tuple(dict.fromkeys(table.loc[table["value"].isin(cities), "region_iso"]))
 
 
 def _districts(regions: tuple[str, ...]) -> tuple[str, ...]:
@@ -33,7 +41,8 @@ def _place_names(kind: str, value: tuple[str, ...]) -> str:
     """A place in the CLI's ``widening`` text (Russian names, as the warehouse holds them)."""
     if kind == "region":
         regs = reference.regions().set_index("iso")
-        return ", ".join(regs.at[r, "name_ru"] if r in regs.index else r for r in value)
+        return ", ".join(v[len(places.CITY):] if places.is_city(v) else regs.at[v, "name_ru"] if v in regs.index
+                         else v for v in value)
     if kind == "federal_district":
         return f"{', '.join(value)} ФО"
     if kind == "city":
@@ -78,19 +87,31 @@ def widened_bands(wh: queries.WH, filters: Filters, by: tuple[str, ...], *, cach
     in space (the cell *is* the place); a selected region without vacancies is kept as n = 0.
     """
     bands = queries.pay_bands if cached else queries.compute_pay_bands
-    cells = bands(wh, filters, by, method)
     key = list(by) if by else ["_all"]
     geo = next((b for b in by if b in GEO_KEYS), None)
-    if filters.regions and not GEO_KEYS & set(by):
-        districts = _districts(filters.regions)
-        places = [("region", filters.regions, cells),
-                  ("federal_district", districts,
-                   bands(wh, filters.with_(regions=(), federal_districts=districts), by, method)),
-                  ("russia", (), bands(wh, filters.with_(regions=(), federal_districts=()), by, method))]
+    chosen = (*filters.regions, *(places.CITY + c for c in filters.cities))
+    if by == ("region",) and filters.cities:  # a city is a cell of its own, beside the regions chosen
+        parts = [bands(wh, filters.with_(cities=()), by, method)] if filters.regions else []
+        by_city = bands(wh, filters.with_(regions=()), ("city",), method)
+        if not by_city.empty:
+            parts.append(by_city.assign(region=places.CITY + by_city["city"].astype(str)).drop(columns="city"))
+        cells = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(
+            not p.empty for p in parts) else pd.DataFrame()
     else:
-        cells = _with_empty_regions(cells, filters, by)
-        places = [("region", filters.regions, cells) if filters.regions else ("russia", (), cells)]
-    frames = {i: (f.set_index(key) if not f.empty else None) for i, (_, _, f) in enumerate(places)}
+        cells = bands(wh, filters, by, method)
+    if chosen and not GEO_KEYS & set(by):
+        regions = tuple(dict.fromkeys((*filters.regions, *_city_regions(wh, filters.cities))))
+        districts = _districts(regions)
+        chain = [("region", chosen, cells)]
+        if filters.cities:  # a city widens to its region first
+            chain.append(("region", regions, bands(wh, filters.with_(regions=regions, cities=()), by, method)))
+        chain += [("federal_district", districts,
+                   bands(wh, filters.with_(regions=(), cities=(), federal_districts=districts), by, method)),
+                  ("russia", (), bands(wh, filters.with_(regions=(), cities=(), federal_districts=()), by, method))]
+    else:
+        cells = _with_empty_regions(cells, filters.with_(regions=chosen), by)
+        chain = [("region", chosen, cells) if chosen else ("russia", (), cells)]
+    frames = {i: (f.set_index(key) if not f.empty else None) for i, (_, _, f) in enumerate(chain)}
     present = [f.index.to_frame(index=False) for f in frames.values() if f is not None]
     if not present:
         return cells
@@ -99,7 +120,7 @@ def widened_bands(wh: queries.WH, filters: Filters, by: tuple[str, ...], *, cach
         k = tuple(k) if len(key) > 1 else k[0]
         trail: list[tuple] = []
         chosen = None
-        for i, (kind, value, _) in enumerate(places):
+        for i, (kind, value, _) in enumerate(chain):
             f = frames[i]
             row = None if f is None or k not in f.index else f.loc[k]
             here = (kind, tuple(value)) if geo is None else (geo, (str(k[key.index(geo)] if len(key) > 1 else k),))

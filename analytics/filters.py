@@ -16,6 +16,7 @@ class Filters:
     professions: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()  # ISO 3166-2 codes
+    cities: tuple[str, ...] = ()  # cities as hh.ru names them; a row matches a region OR a city chosen
     federal_districts: tuple[str, ...] = ()
     experience: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
@@ -45,9 +46,13 @@ def where(filters: Filters, *, usable_only: bool = True) -> tuple[str, list]:
         clauses.append("len(flags) = 0")
     for attr, column in _LIST_FILTERS.items():
         values = getattr(filters, attr)
-        if values:
+        if values and attr != "regions":
             clauses.append(f"list_contains(?, {column})")
             params.append(list(values))
+    places = [(col, list(v)) for col, v in (("region_iso", filters.regions), ("city", filters.cities)) if v]
+    if places:  # Kazan and Moscow chosen: vacancies in either
+        clauses.append("(" + " OR ".join(f"list_contains(?, {col})" for col, _ in places) + ")")
+        params += [v for _, v in places]
     if filters.title.strip():
         clauses.append("title ILIKE ?")
         params.append("%" + filters.title.strip().replace("%", r"\%").replace("_", r"\_") + "%")

@@ -20,8 +20,11 @@ def profession(pid: str | None, lang: str = "ru") -> str:
 
 
 def region(iso: str | None, lang: str = "ru") -> str:
+    """A region's name; a city place ("city:Казань") is its city's name."""
     if not iso:
         return "—"
+    if iso.startswith("city:"):
+        return iso[len("city:"):]
     ru, en = _regions().get(iso, (iso, iso))
     return en if lang == "en" else ru
 

@@ -78,6 +78,10 @@ def options(wh: WH) -> dict[str, pd.DataFrame]:
         part = part.rename(columns={col: "value"}).sort_values(["n", "value"], ascending=[False, True])
         keep = ["value", "name", "n"] if col == "region_iso" else ["value", "n"]
         out["region" if col == "region_iso" else col] = part[keep].reset_index(drop=True)
+    out["city"] = _df(wh, """
+        SELECT city AS value, region_iso, count(*) AS n FROM vacancies
+        WHERE len(flags) = 0 AND city IS NOT NULL AND region_iso IS NOT NULL
+        GROUP BY ALL ORDER BY n DESC, value""")
     return out
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from analytics import dating, export, labels, offer, queries_offer, upload
+from analytics import dating, export, labels, offer, places, queries, queries_offer, upload
 from analytics.i18n import level_name, t
 from ui import urlstate
 from ui.state import context
@@ -39,8 +39,9 @@ profession = left.selectbox(t("offer_profession", lang), professions, key="offer
                             format_func=lambda v: labels.profession(v, lang))
 level = left.selectbox(t("offer_level", lang), ("", *offer.LEVELS), key="offer_level",
                        format_func=lambda v: level_name(v, lang) if v else t("offer_level_any", lang))
+cities = queries.options(ctx.wh)["city"]
 region = left.selectbox(t("offer_region", lang), regions, key="offer_region",
-                        format_func=lambda v: labels.region(v, lang))
+                        format_func=lambda v: places.region_with_cities(v, cities, lang))
 amount = right.number_input(t("offer_amount", lang), min_value=1.0, max_value=offer.MAX_AMOUNT, step=5000.0,
                             format="%.0f", key="offer_amount")
 period = right.radio(t("offer_period", lang), offer.PERIODS, key="offer_period", horizontal=True,

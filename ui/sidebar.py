@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import fmt, labels, queries, recency
+from analytics import fmt, labels, places, queries, recency
 from analytics.filters import Filters
 from analytics.i18n import LANGS, t
 from ui import urlstate
@@ -73,15 +73,19 @@ def filters(wh: queries.WH, lang: str) -> Filters:
     st.sidebar.header(t("filters", lang))
     counts = {k: v.set_index("value")["n"] for k, v in opts.items()}
     professions = _multi(t("profession", lang), "f_professions", opts["profession"]["value"].tolist(), lang,
-                         lambda v: f"{labels.profession(v, lang)} ({int(counts['profession'][v])})")
-    regions = _multi(t("region", lang), "f_regions", opts["region"]["value"].tolist(), lang,
-                     lambda v: f"{labels.region(v, lang)} ({int(counts['region'][v])})")
+                         lambda v: f"{labels.profession(v, lang)} ({fmt.number(counts['profession'][v], lang)})")
+    cities = places.city_choices(opts["city"])
+    place_n = {**counts["region"].to_dict(), **dict(zip(cities["value"], cities["n"], strict=True))}
+    region_of = dict(zip(cities["value"], cities["region_iso"], strict=True))
+    chosen = _multi(t("region", lang), "f_regions", [*opts["region"]["value"], *cities["value"]], lang,
+                    lambda v: places.label(v, lang, int(place_n[v]), region_of))
+    regions, city_names = places.split(chosen)
     levels = _multi(t("level", lang), "f_levels", opts["level"]["value"].tolist(), lang,
                     lambda v: labels.label("level", v, lang))
     experience = _multi(t("experience", lang), "f_experience", opts["experience"]["value"].tolist(), lang,
                         lambda v: labels.label("experience", v, lang))
     sources = _multi(t("source", lang), "f_sources", opts["source"]["value"].tolist(), lang,
-                     lambda v: f"{t('source_' + v, lang)} ({int(counts['source'][v])})")
+                     lambda v: f"{t('source_' + v, lang)} ({fmt.number(counts['source'][v], lang)})")
     title = st.sidebar.text_input(t("title_contains", lang), key=_seed("f_title", lang), max_chars=100)
     basis = st.sidebar.radio(t("basis", lang), ("net", "gross"), key=_seed("f_basis", lang), horizontal=True,
                              format_func=lambda v: t(f"basis_{v}", lang))
@@ -90,11 +94,11 @@ def filters(wh: queries.WH, lang: str) -> Filters:
     st.session_state.setdefault(aged_key, True)  # pages speak today's roubles unless switched off
     aged = st.sidebar.toggle(t("aged_switch", lang, month=fmt.month(pd.Timestamp(month + "-01"), lang)),
                              key=aged_key, help=t("aged_switch_help", lang))
-    st.session_state[_STORE] = {"f_professions": professions, "f_regions": regions, "f_levels": levels,
+    st.session_state[_STORE] = {"f_professions": professions, "f_regions": chosen, "f_levels": levels,
                                 "f_experience": experience, "f_sources": sources, "f_title": title,
                                 "f_basis": basis, "f_aged": aged}
     urlstate.publish({_PARAMS[k]: (("1" if v else "0") if k == "f_aged" else v)
                       for k, v in st.session_state[_STORE].items()}, {"f_basis": "net", "f_aged": "1"})
-    return Filters(professions=tuple(professions), regions=tuple(regions), levels=tuple(levels),
+    return Filters(professions=tuple(professions), regions=regions, cities=city_names, levels=tuple(levels),
                    experience=tuple(experience), sources=tuple(sources), title=title or "", basis=basis or "net",
                    aged_to=month if aged else "")

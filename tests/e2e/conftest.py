@@ -225,14 +225,15 @@ class AppPage:
 
     def pick(self, key: str, text: str) -> None:
         """Choose one option of the multiselect with widget key ``key``: click it, type ``text``,
-        click the option whose label is ``text`` (optionally followed by " (n)"), close the list.
+        click the option whose label is ``text`` (optionally followed by " (n)" and " · aliases"),
+        close the list.
 
         Clicking the option rather than pressing Enter: Streamlit 1.67 highlights a "Select N
         matches" entry first, so Enter would take every match ("Москва" also matches "Московская
         область")."""
         self.page.locator(f".st-key-{key} input").click()
         self.page.keyboard.type(text)
-        option = self.page.get_by_role("option", name=re.compile(rf"^{re.escape(text)}(\s\(\d[\d\s]*\))?$"))
+        option = self.page.get_by_role("option", name=re.compile(rf"^{re.escape(text)}(\s\(\d[\d\s]*\))?(\s·\s.*)?$"))
         self.act(option.click)
         self.page.keyboard.press("Escape")
 

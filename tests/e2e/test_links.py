@@ -47,3 +47,28 @@ def test_a_link_reproduces_the_page_in_a_new_browser(browser, app_url, app_page,
         _charts_drawn(other)
         assert other.page.locator('[data-testid="stMain"]').inner_text() == text  # same numbers, same words
         assert chart_categories(other) == charts
+
+
+def _options(app, key: str, text: str) -> list[str]:
+    """What a picker offers after typing ``text`` (Streamlit filters options by their label)."""
+    app.page.locator(f".st-key-{key} input").click()
+    app.page.keyboard.type(text)
+    options = app.page.get_by_role("option").all_inner_texts()
+    app.page.keyboard.press("Escape")
+    return options
+
+
+def test_city_names_and_aliases_find_their_place(app_page, url_path):
+    app_page.open(url_path("pay_ranges"))
+    kazan = _options(app_page, "f_regions", "Казань")
+    assert any(o.startswith("Казань → Республика Татарстан") for o in kazan), kazan
+    assert any(o.startswith("Санкт-Петербург") for o in _options(app_page, "f_regions", "Питер"))
+    assert any(o.startswith("Свердловская область") or o.startswith("Екатеринбург")
+               for o in _options(app_page, "f_regions", "Екб"))
+    app_page.pick("f_regions", "Казань → Республика Татарстан")
+    expect(app_page.page.locator(EXCEPTION)).to_have_count(0)
+    assert "Казань" in " ".join(chart_categories(app_page))
+
+    app_page.open(url_path("offer_check"))
+    offered = _options(app_page, "offer_region", "Казань")
+    assert offered and offered[0].startswith("Республика Татарстан"), offered
