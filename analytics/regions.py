@@ -3,6 +3,8 @@ of the cells that ``queries.pay_bands`` returns (grouped by region ISO code)."""
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -10,7 +12,7 @@ import plotly.graph_objects as go
 from analytics import fmt, recency, tax
 from analytics.geo import regions_geojson
 from analytics.i18n import t
-from analytics.ranges import MIN_N_ALL
+from analytics.ranges import MIN_N_ALL, MIN_N_TAILS
 from pipelines import reference
 
 CAPITAL = "RU-MOW"
@@ -143,12 +145,17 @@ def choropleth(table: pd.DataFrame, basis: str, lang: str = "ru") -> go.Figure:
 def ratio_figure(table: pd.DataFrame, column: str, title: str, lang: str = "ru") -> go.Figure:
     """Horizontal bars of a ratio (1.0 = parity) for the regions with enough vacancies."""
     df = table[(table["n"] >= MIN_N_ALL) & table[column].notna()].nlargest(25, "n").sort_values(column)
-    fig = go.Figure(go.Bar(
-        y=df["name"] + "  (n = " + df["n"].map(lambda v: fmt.number(v, lang)) + ")", x=df[column],
-        orientation="h", marker_color="#2a6fdb",
-        hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+    few = df["n"] < MIN_N_TAILS
+    names = df["name"].map(html.escape) + "  (n = " + df["n"].map(lambda v: fmt.number(v, lang)) + ")"
+    fig = go.Figure()
+    for mask, colour, legend in ((~few, "#2a6fdb", t("reg_rank_enough", lang, n=MIN_N_TAILS)),
+                                 (few, "#b9c9e6", t("reg_rank_few", lang, n=MIN_N_TAILS))):
+        if mask.any():  # ranks from n < 10 are drawn pale and named in the legend: a rank, not a fact
+            fig.add_trace(go.Bar(y=names[mask], x=df.loc[mask, column], orientation="h", marker_color=colour,
+                                 name=legend, hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(names))
     fig.add_vline(x=1, line_dash="dot", line_color="#555")
-    fig.update_layout(title=title, height=max(320, 26 * len(df) + 120),
+    fig.update_layout(title=title, height=max(320, 26 * len(df) + 120), barmode="overlay",
                       margin={"l": 10, "r": 10, "t": 60, "b": 40}, yaxis={"automargin": True},
-                      separators=", " if lang == "ru" else ".,")
+                      legend={"orientation": "h", "y": -0.08}, separators=", " if lang == "ru" else ".,")
     return fig

@@ -57,7 +57,7 @@ if len(widened):
 
 cols = ["label", "n", "p10", "p25", "p50", "p75", "p90", "p50_ci_low", "p50_ci_high", "dates", "window_text",
         *(["index_factor"] if "index_factor" in cells else []), "widening_text"]
-table = cells[cols]
+table = cells[cols].round({c: 0 for c in ("p10", "p25", "p50", "p75", "p90", "p50_ci_low", "p50_ci_high")})
 money = {c: st.column_config.NumberColumn(c.upper(), format="localized") for c in ("p10", "p25", "p50", "p75", "p90")}
 money.update({c: st.column_config.NumberColumn(t(f"pr_col_{c}", lang), format="localized")
               for c in ("p50_ci_low", "p50_ci_high")})

@@ -120,3 +120,13 @@ def test_official_wages_are_aged_like_the_vacancies():
     assert aged["RU-TA"] == pytest.approx(plain["RU-TA"] * factor)
     net = regions.official_wages(latest, "net", "2025-11").set_index("region_iso")["wage_rub"]
     assert net["RU-TA"] == pytest.approx(aged["RU-TA"] * 0.87, rel=0.01)  # below 2.4 M a year: 13 %
+
+
+def test_ranks_from_fewer_than_10_vacancies_are_marked():
+    table = pd.DataFrame({"name": ["Тверская область", "Москва", "Тыва <b>"], "n": [8, 500, 6],
+                          "to_moscow": [0.7, 1.0, 0.5]})
+    fig = regions.ratio_figure(table, "to_moscow", "t", "ru")
+    names = {tr.name: list(tr.y) for tr in fig.data}
+    assert names["n ≥ 10"] == ["Москва  (n = 500)"]
+    few = names["n < 10: место в рейтинге неустойчиво"]
+    assert "Тверская область  (n = 8)" in few and "Тыва &lt;b&gt;  (n = 6)" in few  # data text stays text

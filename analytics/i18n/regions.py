@@ -54,4 +54,6 @@ TEXT = {
               "then all dates when under 5 vacancies).",
     },
     "reg_col_dates": {"ru": "Данные", "en": "Data"},
+    "reg_rank_enough": {"ru": "n ≥ {n}", "en": "n ≥ {n}"},
+    "reg_rank_few": {"ru": "n < {n}: место в рейтинге неустойчиво", "en": "n < {n}: the rank is unstable"},
 }
