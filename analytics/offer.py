@@ -613,19 +613,20 @@ def benchmark_display(bench: pd.DataFrame, lang: str, for_csv: bool = False) -> 
         return cell_label(r["scope"], r["levels"], r["region_iso"], lang) if r["scope"] else t(
             "offer_not_enough", lang, n=int(r["n"]))
 
+    # what HR reads first — where the salary sits and the verdict — then the row and its cell
     return pd.DataFrame({
         t("offer_b_row", lang): bench["row"],
         t("offer_b_title", lang): bench["title"],
+        t("offer_col_pct", lang): bench["percentile"].map(pct),
+        t("offer_col_verdict", lang): bench["verdict"].map(lambda v: _short_verdict(v, lang)),
+        t("offer_b_monthly", lang): bench["monthly"].map(money),
+        **{f"P{p}": bench[f"p{p}"].map(money) for p in (25, 50, 75)},
+        "n": bench["n"].fillna(0).astype(int),
         t("offer_b_region", lang): bench["region_iso"].map(lambda v: labels.region(v, lang)),
         t("profession", lang): bench["profession"].map(lambda v: labels.profession(v, lang)),
         t("level", lang): bench["level"].map(lambda v: level_name(v or None, lang)),
-        t("offer_b_monthly", lang): bench["monthly"].map(money),
         t("basis", lang): bench["basis"].map(lambda v: t(f"basis_{v}", lang)),
         t("offer_col_cell", lang): bench.apply(cell, axis=1) if len(bench) else [],
-        "n": bench["n"].fillna(0).astype(int),
-        **{f"P{p}": bench[f"p{p}"].map(money) for p in (25, 50, 75)},
-        t("offer_col_pct", lang): bench["percentile"].map(pct),
-        t("offer_col_verdict", lang): bench["verdict"].map(lambda v: _short_verdict(v, lang)),
         t("offer_col_dates", lang): [dating.period(a, b, 0, lang) if s else ""
                                      for a, b, s in zip(bench["published_from"], bench["published_to"],
                                                         bench["scope"], strict=True)],

@@ -396,3 +396,12 @@ def test_benchmark_never_compares_a_level_with_other_levels():
     assert out.loc[2, "scope"] == "russia" and out.loc[2, "percentile"] == pytest.approx(0.0)
     shown = offer.benchmark_display(out, "ru")
     assert list(shown["Вердикт"]) == ["нет данных по уровню", "ориентир", "ориентир"]
+
+
+def test_benchmark_shows_percentile_and_verdict_first():
+    """HR reads the percentile and the verdict before anything else (they were off-screen at 1 440 px)."""
+    market = _rows((*TA, "senior", [100_000.0] * 12))
+    table = pd.DataFrame({"row": [2], "title": ["Senior Account Manager"], "region": [""], "region_iso": ["RU-TA"],
+                          "amount": [90_000.0], "basis": ["net"], "period": ["month"]})
+    shown = offer.benchmark_display(offer.benchmark(table, lambda prof, basis: market), "ru")
+    assert list(shown.columns[:4]) == ["Строка", "Должность", "Перцентиль оффера", "Вердикт"]
