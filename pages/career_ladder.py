@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics import dating, fmt, ladder, queries, queries_ladder
 from analytics.i18n import t
-from ui import urlstate
+from ui import charts, urlstate
 from ui.state import context
 
 ctx = context()
@@ -37,7 +37,7 @@ first, last = ladder.date_range(cells)
 st.caption(t("ladder_dates", lang, start=fmt.day(first, lang), end=fmt.day(last, lang),
              aged=dating.aged(f.aged_to, lang))
            + " " + t("ladder_override_note", lang))
-st.plotly_chart(ladder.ladder_figure(cells, lad, f.basis, lang), width="stretch")
+charts.show(ladder.ladder_figure(cells, lad, f.basis, lang))
 
 st.subheader(t("ladder_steps_header", lang))
 st.dataframe(ladder.steps_table(ladder.steps(cells), lad, lang), hide_index=True, width="stretch")

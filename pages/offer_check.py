@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics import dating, export, labels, offer, places, queries, queries_offer, upload
 from analytics.i18n import level_name, t
-from ui import urlstate
+from ui import charts, urlstate
 from ui.state import context
 
 ctx = context()
@@ -75,7 +75,7 @@ if cell.found:
 if cell.found and cell.widened:
     st.info(offer.widen_text(cell, lang))
 st.caption(t("offer_thresholds", lang))
-st.plotly_chart(offer.offer_figure(result, lang), width="stretch")
+charts.show(offer.offer_figure(result, lang))
 
 st.subheader(t("offer_compare_header", lang))
 st.dataframe(offer.comparison_table(result, lang), hide_index=True, width="stretch")

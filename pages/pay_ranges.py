@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import bands, dating, export, fmt, labels, queries
 from analytics.figures import bands_figure, raw_bounds_figure
 from analytics.i18n import t
-from ui import urlstate
+from ui import charts, urlstate
 from ui.state import context
 
 ctx = context()
@@ -38,10 +38,10 @@ if view == "raw":
     raw = queries.raw_bounds(ctx.wh, f, (by,))
     raw = raw[(raw["n_lo"] + raw["n_hi"]) > 0].nlargest(30, "n_lo")
     raw["label"] = raw[by].map(lambda v: labels.label(by, v, lang))
-    st.plotly_chart(raw_bounds_figure(raw, "label", f.basis, lang), width="stretch")
+    charts.show(raw_bounds_figure(raw, "label", f.basis, lang))
 else:
     drawn, sparse = bands.chart_cells(cells)
-    st.plotly_chart(bands_figure(drawn, "label", f.basis, lang), width="stretch")
+    charts.show(bands_figure(drawn, "label", f.basis, lang))
     if len(drawn) < len(cells) - len(sparse):
         st.caption(t("pr_top", lang, k=len(drawn), total=len(cells)))
     if len(sparse):

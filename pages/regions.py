@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import dating, export, fmt, labels, queries, regions
 from analytics.figures import bands_figure
 from analytics.i18n import t
-from ui import urlstate
+from ui import charts, urlstate
 from ui.state import context
 
 ctx = context()
@@ -31,7 +31,7 @@ table["dates"] = [dating.period(dated.at[r, "published_from"], dated.at[r, "publ
 st.caption(t("reg_dates", lang, dates=dating.period(cells["published_from"].min(), cells["published_to"].max(),
                                                     0, lang), aged=dating.aged(f.aged_to, lang)))
 
-st.plotly_chart(regions.choropleth(table, f.basis, lang), width="stretch")
+charts.show(regions.choropleth(table, f.basis, lang))
 st.caption(t("reg_map_credit", lang))
 
 st.subheader(t("reg_capital", lang))
@@ -39,15 +39,14 @@ prof = f.professions or ("account_manager",)
 cap = queries.pay_bands(ctx.wh, f.with_(regions=(), professions=prof), ("capital",))
 if not cap.empty:
     cap["label"] = cap["capital"].map(lambda v: labels.region(v, lang) if v == "RU-MOW" else t("reg_rest", lang))
-    st.plotly_chart(bands_figure(cap, "label", f.basis, lang), width="stretch")
+    charts.show(bands_figure(cap, "label", f.basis, lang))
     st.caption(t("reg_capital_caption", lang, profession=", ".join(labels.profession(p, lang) for p in prof)))
 
 st.subheader(t("reg_ranking", lang))
-st.plotly_chart(regions.ratio_figure(table, "to_moscow", t("reg_to_moscow_title", lang, basis=basis_text), lang),
-                width="stretch")
+charts.show(regions.ratio_figure(table, "to_moscow", t("reg_to_moscow_title", lang, basis=basis_text), lang))
 if wages is not None and table["to_official"].notna().any():
-    st.plotly_chart(regions.ratio_figure(
-        table, "to_official", t("reg_to_official_title", lang, basis=basis_text), lang), width="stretch")
+    charts.show(regions.ratio_figure(
+        table, "to_official", t("reg_to_official_title", lang, basis=basis_text), lang))
     st.caption(t("reg_official_note", lang, period=fmt.month(wages["period"].max(), lang),
                  aged=dating.aged(f.aged_to, lang)))
 cols = {"name": t("reg_col_region", lang), "federal_district": t("reg_col_fd", lang), "n": "n",
@@ -67,7 +66,7 @@ st.download_button(t("download_csv", lang),
 st.subheader(t("reg_districts", lang))
 fd = queries.region_cells(ctx.wh, f, "federal_district")
 fd["label"] = fd["federal_district"].astype(str)
-st.plotly_chart(bands_figure(fd, "label", f.basis, lang), width="stretch")
+charts.show(bands_figure(fd, "label", f.basis, lang))
 
 st.subheader(t("reg_compare", lang))
 default_cmp = [r for r in (f.regions or ("RU-MOW", "RU-SPE", "RU-SVE", "RU-TA")) if r in set(table["region"])][:4]
@@ -82,4 +81,4 @@ if picked:
     cmp_cells["label"] = (cmp_cells["region"].map(lambda v: labels.region(v, lang)) + " · "
                           + cmp_cells["level"].map(lambda v: labels.label("level", v, lang)))
     shown = cmp_cells[cmp_cells["n"] >= 5].sort_values(["region", "p50"])
-    st.plotly_chart(bands_figure(shown, "label", f.basis, lang), width="stretch")
+    charts.show(bands_figure(shown, "label", f.basis, lang))

@@ -187,6 +187,7 @@ class AppPage:
     requests: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
+    viewport: dict[str, int] = field(default_factory=lambda: dict(VIEWPORT))
 
     def watch(self, ws: WebSocket) -> None:
         if ws.url.endswith("/_stcore/stream"):
@@ -254,7 +255,8 @@ class AppPage:
         viewport is stretched to the pane's content height for the shot, then put back."""
         height = self.page.evaluate("""() => Math.max(...[...document.querySelectorAll(
             '[data-testid="stMain"], [data-testid="stSidebarContent"]')].map(e => e.scrollHeight), 0)""")
-        self.page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(height, VIEWPORT["height"]), 8000)})
+        self.page.set_viewport_size({"width": self.viewport["width"],
+                                     "height": min(max(height, self.viewport["height"]), 8000)})
         try:
             first = self.screenshot_dirs[0] / f"{name}.png"
             self.page.screenshot(path=str(first), full_page=True, animations="disabled")
@@ -262,16 +264,17 @@ class AppPage:
                 shutil.copyfile(first, d / first.name)
             return [d / first.name for d in self.screenshot_dirs]
         finally:
-            self.page.set_viewport_size(VIEWPORT)
+            self.page.set_viewport_size(self.viewport)
 
 
 @contextmanager
-def app_tab(browser: Browser, base: str, screenshot_dirs: list[Path] | None = None) -> Iterator[AppPage]:
+def app_tab(browser: Browser, base: str, screenshot_dirs: list[Path] | None = None,
+            viewport: dict[str, int] | None = None) -> Iterator[AppPage]:
     """A fresh browser context, so a new Streamlit session (default filters, Russian)."""
-    context = browser.new_context(viewport=VIEWPORT, locale="ru-RU", timezone_id="Europe/Moscow")
+    context = browser.new_context(viewport=viewport or VIEWPORT, locale="ru-RU", timezone_id="Europe/Moscow")
     context.set_default_timeout(RUN_TIMEOUT_MS)
     page = context.new_page()
-    ap = AppPage(page=page, base=base, screenshot_dirs=screenshot_dirs or [])
+    ap = AppPage(page=page, base=base, screenshot_dirs=screenshot_dirs or [], viewport=viewport or VIEWPORT)
     page.on("websocket", ap.watch)
     page.on("request", lambda r: ap.requests.append(r.url))
     page.on("pageerror", lambda e: ap.page_errors.append(str(e)))

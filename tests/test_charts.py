@@ -1,0 +1,28 @@
+"""Chart titles fit a phone: wrapped at spaces, never inside a tag."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from ui import charts
+
+
+def test_wrap_breaks_long_titles_at_spaces():
+    title = "Предлагаемая зарплата, на руки (net), ₽/мес.: P10–P90, P25–P75 и медиана (n = 14)"
+    lines = charts.wrap(title).split("<br>")
+    assert len(lines) > 1 and all(len(line) <= charts.TITLE_CHARS for line in lines)
+    assert " ".join(lines) == title
+
+
+def test_wrap_keeps_markup_whole_and_existing_breaks():
+    title = ("Аккаунт-менеджмент: предлагаемая зарплата по ступеням, на руки (net), ₽/мес.<br>"
+             "<span style='font-size:12px'>P10–P90, P25–P75, медиана с 95% ДИ; n: Москва 22</span>")
+    wrapped = charts.wrap(title)
+    assert "<span style='font-size:12px'>" in wrapped and wrapped.count("<span") == 1
+    assert wrapped.replace("<br>", " ").replace("  ", " ") != "" and "</span>" in wrapped
+
+
+def test_fit_makes_room_for_the_lines():
+    fig = charts.fit(go.Figure(layout={"title": {"text": "слово " * 30}}))
+    lines = fig.layout.title.text.count("<br>") + 1
+    assert lines >= 4 and fig.layout.margin.t >= 28 + 20 * lines
