@@ -63,9 +63,9 @@ def _seed(name: str, lang: str, allowed: list | None = None) -> str:
     return key
 
 
-def _multi(label: str, name: str, values: list, lang: str, fmt) -> list:
+def _multi(label: str, name: str, values: list, lang: str, fmt, help: str | None = None) -> list:
     return st.sidebar.multiselect(label, values, key=_seed(name, lang, values), format_func=fmt,
-                                  placeholder=t("all", lang))
+                                  placeholder=t("all", lang), help=help)
 
 
 def filters(wh: queries.WH, lang: str) -> Filters:
@@ -78,7 +78,7 @@ def filters(wh: queries.WH, lang: str) -> Filters:
     place_n = {**counts["region"].to_dict(), **dict(zip(cities["value"], cities["n"], strict=True))}
     region_of = dict(zip(cities["value"], cities["region_iso"], strict=True))
     chosen = _multi(t("region", lang), "f_regions", [*opts["region"]["value"], *cities["value"]], lang,
-                    lambda v: places.label(v, lang, int(place_n[v]), region_of))
+                    lambda v: places.label(v, lang, int(place_n[v]), region_of), help=t("region_help", lang))
     regions, city_names = places.split(chosen)
     levels = _multi(t("level", lang), "f_levels", opts["level"]["value"].tolist(), lang,
                     lambda v: labels.label("level", v, lang))

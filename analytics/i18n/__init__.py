@@ -20,6 +20,12 @@ _TEXT: dict[str, dict[str, str]] = {
     "profession": {"ru": "Профессия", "en": "Profession"},
     "level": {"ru": "Уровень", "en": "Level"},
     "region": {"ru": "Регион", "en": "Region"},
+    "region_help": {
+        "ru": "Ищите по региону или городу: «Казань», «Питер», «Екб». Крупный город — отдельная ячейка "
+              "(«Казань → Республика Татарстан»). Если список пишет «No results», такого места нет в данных.",
+        "en": "Search by region or city: “Kazan” is found as «Казань», aliases like «Питер» work too. A large "
+              "city is a cell of its own. “No results” means the place is not in the data.",
+    },
     "experience": {"ru": "Требуемый опыт", "en": "Experience asked"},
     "source": {"ru": "Источник", "en": "Source"},
     "source_hh": {"ru": "hh.ru", "en": "hh.ru"},

@@ -157,7 +157,8 @@ TEXT = {
               "deductions are not included.",
     },
     "offer_upload_header": {"ru": "Сравнить таблицу зарплат с рынком", "en": "Benchmark a salary table"},
-    "offer_upload": {"ru": "CSV-файл (до 20 МБ)", "en": "CSV file (up to 20 MB)"},
+    "offer_upload": {"ru": "CSV-файл (до 20 МБ; кнопка «Upload» — выбрать файл)",
+                     "en": "CSV file (up to 20 MB)"},
     "offer_upload_help": {
         "ru": "Столбцы: должность, регион, сумма, база (на руки / до вычета); необязательно — период "
               "(месяц / год). Разделитель «,» или «;», кодировка UTF-8 или Windows-1251. Файл не сохраняется.",
