@@ -20,6 +20,7 @@ import yaml
 
 from analytics import fmt, labels
 from analytics.i18n import t
+from analytics.ranges import MIN_N_ALL
 from pipelines.config import REFERENCE
 
 PAY_STRUCTURE_FILE = REFERENCE / "pay_structure.yaml"
@@ -270,6 +271,72 @@ def employers_figure(employers: pd.DataFrame, basis: str, lang: str = "ru") -> g
     title = t("market_employers_title", lang, k=len(df), basis=t(f"basis_{basis}", lang),
               n=fmt.number(int(employers["n"].sum()), lang))
     return _layout(fig, title, lang, height=max(300, 28 * len(df) + 140))
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+def open_per_week(weeks: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.DataFrame:
+    """Vacancies open during each week from ``start`` to ``end`` (Mondays), and those found closed.
+
+    ``weeks`` [week, n_opened, n_last, n_closed]: per week, how many tracked vacancies opened, were
+    last seen, were found closed (``queries_market.lifecycle_weeks``). A vacancy counts as open in
+    every week from its opening to its last sighting, both included — a lower bound, since it may
+    have stayed open until the sweep that missed it. Weeks before ``start`` (the first sweep) are
+    left out: vacancies that closed before vilka looked were never seen, so those weeks would be
+    too low."""
+    cols = ["week", "open", "closed"]
+    if weeks.empty or start is None or end is None or pd.isna(end) or end < start:
+        return pd.DataFrame(columns=cols)
+    w = weeks.assign(week=pd.to_datetime(weeks["week"])).groupby("week")[["n_opened", "n_last", "n_closed"]].sum()
+    full = pd.date_range(min(w.index.min(), start), max(w.index.max(), end), freq="W-MON")
+    w = w.reindex(full, fill_value=0)
+    still_open = w["n_opened"].cumsum() - w["n_last"].cumsum().shift(1, fill_value=0)
+    out = pd.DataFrame({"week": full, "open": still_open.to_numpy(), "closed": w["n_closed"].to_numpy()})
+    return out[(out["week"] >= start) & (out["week"] <= end)].reset_index(drop=True)
+
+
+def close_table(rows: pd.DataFrame, group: str, lang: str = "ru", min_n: int = MIN_N_ALL) -> pd.DataFrame:
+    """``queries_market.time_to_close`` with labels, and days hidden (NaN) where fewer than ``min_n``
+    vacancies closed: a median of three closures is an anecdote."""
+    out = rows.copy()
+    out["label"] = [labels.label(group, k, lang) for k in out["key"]]
+    few = out["n"] < min_n
+    out.loc[few, ["p25", "median", "p75"]] = float("nan")
+    out["enough"] = ~few
+    return out.reset_index(drop=True)
+
+
+def open_figure(weekly: pd.DataFrame, n: int, lang: str = "ru") -> go.Figure:
+    """Bars: vacancies open during each week; line: vacancies found closed that week; ``n`` the
+    tracked vacancies behind it."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=weekly["week"], y=weekly["open"], name=t("market_open_series", lang),
+                         marker_color=BAR))
+    fig.add_trace(go.Scatter(x=weekly["week"], y=weekly["closed"], name=t("market_closed_series", lang),
+                             mode="lines+markers", line={"color": "#d9534f"}))
+    fig.update_layout(yaxis={"title": t("market_vacancies_axis", lang)}, bargap=0.15,
+                      xaxis={"type": "date", "tickformat": "%d.%m.%Y" if lang == "ru" else "%d %b %Y"})
+    peak = int(weekly["open"].max()) if len(weekly) else 0
+    title = t("market_open_title", lang, weeks=len(weekly), peak=fmt.number(peak, lang), n=fmt.number(n, lang))
+    return _layout(fig, title, lang)
+
+
+def close_figure(table: pd.DataFrame, group: str, lang: str = "ru", limit: int = 20) -> go.Figure:
+    """Median days to close per group (P25–P75 as the error bar), n in each label; groups with too
+    few closures are listed with "n too small" and no bar."""
+    df = table.sort_values(["enough", "n"], ascending=[False, False]).head(limit).iloc[::-1]
+    text = [(f"{fmt.number(m, lang)} {t('market_days', lang)} · n = {fmt.number(n, lang)}" if ok
+             else t("market_close_too_few", lang, n=fmt.number(n, lang), min=MIN_N_ALL))
+            for m, n, ok in zip(df["median"], df["n"], df["enough"], strict=True)]
+    fig = go.Figure(go.Bar(
+        y=df["label"].astype(str), x=df["median"].fillna(0), orientation="h", marker_color=BAR, text=text,
+        textposition="auto", hoverinfo="text", hovertext=text,
+        error_x={"type": "data", "symmetric": False, "array": (df["p75"] - df["median"]).fillna(0),
+                 "arrayminus": (df["median"] - df["p25"]).fillna(0), "color": "#555"}))
+    fig.update_layout(xaxis={"title": t("market_days_axis", lang), "tickformat": ",d"}, yaxis={"automargin": True})
+    title = t(f"market_close_title_{group}", lang, n=fmt.number(int(table["n"].sum()), lang))
+    return _layout(fig, title, lang, height=max(280, 28 * len(df) + 140))
 
 
 # --------------------------------------------------------------------------- labels

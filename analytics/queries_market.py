@@ -1,7 +1,9 @@
 """SQL behind the Market page: volumes, shares, employers, skills, pay structure. Cached per warehouse.
 
 Counts (how many vacancies, what share publishes pay, remote share, experience asked) run over ALL
-rows of the selection — a vacancy without pay is still demand. Pay figures run over usable rows only
+rows of the selection — a vacancy without pay is still demand. The lifecycle figures (open
+vacancies per week, time to close) use only the rows vilka saw live (``last_seen_at`` set, see
+``pipelines.schema.LIFECYCLE``); the embedded snapshot has no lifecycle and counts by publication. Pay figures run over usable rows only
 (no flags) and are monthly roubles on ``filters.basis``. Keyword patterns come from
 ``data/reference/pay_structure.yaml`` and travel as bound parameters like every user value.
 """
@@ -12,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import market, ranges
-from analytics.filters import PUBLISHED_UTC, Filters, pay_columns, where
+from analytics.filters import GROUPS, PUBLISHED_UTC, Filters, pay_columns, where
 from analytics.queries import _TTL, WH, _df
 
 _PERIOD = {"week": f"CAST(date_trunc('week', {PUBLISHED_UTC}) AS DATE)",
@@ -169,3 +171,76 @@ def segments(wh: WH, filters: Filters) -> dict:
     n = rows.groupby("segment", sort=True)["n"].sum().rename_axis("key").reset_index()
     profs = market.pay_structure_rules().segment_professions
     return {"counts": n, "bands": _cells(rows, "segment"), "professions": tuple(profs)}
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+# When a tracked vacancy opened, as best known: its publication, unless vilka saw it before that
+# (hh's published_at moves when an employer renews a posting; first_seen_at never moves).
+_OPENED = "least(first_seen_at, coalesce(published_at, first_seen_at))"
+CLOSE_GROUPS = ("profession", "region")
+
+
+def _week(expr: str) -> str:
+    """Monday of the UTC week (plain timestamps: calendar functions on TIMESTAMPTZ are ~10x slower)."""
+    return f"CAST(date_trunc('week', make_timestamp(epoch_us({expr}))) AS DATE)"
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def has_lifecycle(wh: WH) -> bool:
+    """Whether the warehouse has the lifecycle columns and the refresh record (an older one opened
+    read-only has neither until its next write)."""
+    row = _df(wh, """SELECT (SELECT count(*) FROM duckdb_columns() WHERE table_name = 'vacancies'
+                               AND column_name = 'closed_at') AS cols,
+                            (SELECT count(*) FROM duckdb_tables() WHERE table_name = 'refreshes') AS runs""")
+    return bool(row.iloc[0]["cols"]) and bool(row.iloc[0]["runs"])
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def lifecycle_weeks(wh: WH, filters: Filters) -> dict:
+    """Per UTC week, over the tracked vacancies of the selection: how many opened (first seen or
+    published, whichever is earlier), were last seen, and were found closed. With ``start`` = the
+    week of the first sweep (nothing is known about closures before it), ``end`` = the latest
+    week anything was seen, ``tracked`` and ``closed`` counts. ``analytics.market.open_per_week``
+    turns it into the number open each week."""
+    empty = {"weeks": pd.DataFrame(columns=["week", "n_opened", "n_last", "n_closed"]), "start": None,
+             "end": None, "tracked": 0, "closed": 0}
+    if not has_lifecycle(wh):
+        return empty
+    clause, params = where(filters, usable_only=False)
+    weeks = _df(wh, f"""
+        WITH t AS (SELECT {_OPENED} AS opened, last_seen_at, closed_at
+                   FROM vacancies {_and(clause, 'last_seen_at IS NOT NULL')})
+        SELECT week, sum(n_opened)::BIGINT AS n_opened, sum(n_last)::BIGINT AS n_last,
+               sum(n_closed)::BIGINT AS n_closed FROM (
+            SELECT {_week('opened')} AS week, count(*) AS n_opened, 0 AS n_last, 0 AS n_closed FROM t GROUP BY 1
+            UNION ALL SELECT {_week('last_seen_at')}, 0, count(*), 0 FROM t GROUP BY 1
+            UNION ALL SELECT {_week('closed_at')}, 0, 0, count(*) FROM t WHERE closed_at IS NOT NULL GROUP BY 1)
+        GROUP BY 1 ORDER BY 1""", params)
+    first = _df(wh, f"SELECT {_week('min(started_at)')} AS w FROM refreshes WHERE closes").iloc[0]["w"]
+    if pd.isna(first) or weeks.empty:
+        return {**empty, "weeks": weeks}
+    weeks["week"] = pd.to_datetime(weeks["week"])
+    return {"weeks": weeks, "start": pd.Timestamp(first), "end": weeks.loc[weeks["n_last"] > 0, "week"].max(),
+            "tracked": int(weeks["n_opened"].sum()), "closed": int(weeks["n_closed"].sum())}
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def time_to_close(wh: WH, filters: Filters, group: str = "profession") -> pd.DataFrame:
+    """Per profession or region of the selection: vacancies found closed (``n``), the median, P25
+    and P75 of their days from opening (first seen or published, whichever is earlier) to
+    ``closed_at``, and how many tracked ones are still open (``n_open``). Medians of groups under
+    ``ranges.MIN_N_ALL`` are left to the page to hide (``analytics.market.close_table``)."""
+    if group not in CLOSE_GROUPS:
+        raise ValueError(f"group must be one of {CLOSE_GROUPS}")
+    cols = ["key", "n", "n_open", "p25", "median", "p75"]
+    if not has_lifecycle(wh):
+        return pd.DataFrame(columns=cols)
+    clause, params = where(filters, usable_only=False)
+    days = f"epoch(closed_at - {_OPENED}) / 86400.0"
+    return _df(wh, f"""
+        SELECT {GROUPS[group]} AS key, count(closed_at) AS n,
+               count(*) FILTER (WHERE closed_at IS NULL) AS n_open,
+               quantile_cont({days}, 0.25) AS p25, median({days}) AS median, quantile_cont({days}, 0.75) AS p75
+        FROM vacancies {_and(clause, 'last_seen_at IS NOT NULL')}
+        GROUP BY 1 HAVING count(closed_at) > 0 ORDER BY n DESC, key""", params)[cols]

@@ -11,13 +11,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from analytics.filters import Filters
 from analytics.i18n import t
-from pipelines import classify, jobs, reference
+from pipelines import classify, config, jobs, reference
 from pipelines.sources import hh
 
-Progress = Callable[[int, int], None]
+
+@dataclass(frozen=True)
+class Running:
+    """Where a running refresh is: pages done of those known so far (hh says how many each slice
+    has only when it is first asked, so the total grows), and vacancies received."""
+
+    pages_done: int
+    pages_total: int
+    vacancies: int
+
+    @property
+    def fraction(self) -> float:
+        return min(self.pages_done / max(self.pages_total, 1), 1.0)
+
+
+Progress = Callable[[Running], None]
 
 
 @dataclass(frozen=True)
@@ -70,18 +86,37 @@ def _first_line(exc: BaseException) -> str:
     return lines[0][:300] if lines else ""
 
 
-def run(warehouse: str | Path, filters: Filters, progress: Progress | None = None) -> RefreshResult:
-    """Harvest and load the search for ``filters`` into ``warehouse``; the result says what happened."""
+def run(warehouse: str | Path | None, filters: Filters, progress: Progress | None = None) -> RefreshResult:
+    """Harvest and load the search for ``filters`` into ``warehouse``; the result says what happened.
+
+    ``warehouse`` None: the configured warehouse path (``VILKA_WAREHOUSE``) — the link readers
+    follow. Never pass the version file a page is reading (``wh[0]``): writing to it would turn that
+    version into a link of its own instead of publishing a new version."""
     p = plan(filters)
     if p is None:
         return RefreshResult(False, "nothing_to_search")
+    received = [0]
+
+    def on_page(data: dict[str, Any]) -> None:
+        received[0] += len(data.get("items") or [])
+
+    def pages(done: int, total: int) -> None:
+        if progress:
+            progress(Running(done, total, received[0]))
+
     try:
-        summary = jobs.fetch_hh(Path(warehouse), p.text, areas=p.areas, progress=progress)
+        summary = jobs.fetch_hh(config.warehouse_path(warehouse), p.text, areas=p.areas, progress=pages, on_page=on_page)
     except jobs.JobFailed as exc:
         return RefreshResult(False, _kind(exc), _first_line(exc))
     except Exception as exc:  # noqa: BLE001 - a lock held by the CLI, a disk error: say it, don't crash the page
         return RefreshResult(False, "failed", f"{type(exc).__name__}: {_first_line(exc)}")
     return RefreshResult(True, "done", summary.line(), summary.rows_new, summary.rows_replaced, summary.rows_in)
+
+
+def progress_text(running: Running, lang: str = "ru") -> str:
+    """The line under the progress bar: pages done of known, vacancies received."""
+    return t("data_refresh_running", lang, done=running.pages_done, total=running.pages_total,
+             vacancies=running.vacancies)
 
 
 def message(result: RefreshResult, lang: str = "ru") -> str:

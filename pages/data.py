@@ -60,12 +60,13 @@ else:
     st.caption(t("data_refresh_plan", lang, text=plan.text,
                  areas=", ".join(labels.region(r, lang) for r in f.regions) or t("data_refresh_all_regions", lang)))
 if st.button(t("data_refresh_button", lang), key="data_refresh", disabled=plan is None):
-    bar = st.progress(0.0, text=t("data_refresh_running", lang, done=0, total="…"))
+    bar = st.progress(0.0, text=t("data_refresh_starting", lang))
 
-    def progress(n: int, of: int) -> None:
-        bar.progress(min(n / max(of, 1), 1.0), text=t("data_refresh_running", lang, done=n, total=of))
+    def progress(running: refresh.Running) -> None:
+        bar.progress(running.fraction, text=refresh.progress_text(running, lang))
 
-    result = refresh.run(wh[0], f, progress)
+    result = refresh.run(None, f, progress)  # the warehouse link, not the version this run reads
+    bar.empty()
     if result.ok:
         st.session_state["data_refresh_message"] = refresh.message(result, lang)
         st.cache_data.clear()

@@ -39,6 +39,26 @@ with demand:
     if not volume.empty:
         st.plotly_chart(market.trend_figure(volume, freq, lang), width="stretch")
     st.caption(t("market_trend_note", lang, undated=fmt.number(s["n_all"] - s["n_dated"], lang)))
+    st.subheader(t("market_open_header", lang))
+    life = qm.lifecycle_weeks(wh, f)
+    weekly = market.open_per_week(life["weeks"], life["start"], life["end"])
+    if weekly.empty:
+        st.info(t("market_open_none", lang))
+    else:
+        st.plotly_chart(market.open_figure(weekly, life["tracked"], lang), width="stretch")
+        st.caption(t("market_open_note", lang, tracked=fmt.number(life["tracked"], lang),
+                     closed=fmt.number(life["closed"], lang), start=fmt.day(life["start"], lang)))
+        st.subheader(t("market_close_header", lang))
+        by = st.segmented_control(t("market_close_by", lang), qm.CLOSE_GROUPS, default="profession",
+                                  key="market_close_by", format_func=lambda v: t(f"market_close_by_{v}", lang))
+        by = by or "profession"
+        closing = qm.time_to_close(wh, f, by)
+        if closing.empty:
+            st.info(t("market_close_none", lang))
+        else:
+            st.plotly_chart(market.close_figure(market.close_table(closing, by, lang), by, lang), width="stretch")
+            st.caption(t("market_close_note", lang, open=fmt.number(int(closing["n_open"].sum()), lang),
+                         min=market.MIN_N_ALL))
     left, right = st.columns(2)
     for col, kind, df in ((left, "work_format", formats), (right, "experience", qm.counts(wh, f, "experience"))):
         title = t(f"market_{'format' if kind == 'work_format' else kind}_title", lang, n=fmt.number(n_all, lang))

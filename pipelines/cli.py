@@ -98,6 +98,61 @@ def cmd_classify(args: argparse.Namespace) -> str:
     return ""
 
 
+def cmd_import(args: argparse.Namespace) -> str:
+    """People's own hh.ru dumps (JSON items, flattened or six-column CSV, SQLite; gzip or not)."""
+    from pipelines import dumps
+
+    try:
+        result = dumps.import_dumps(args.files, args.warehouse, args.format, args.dataset,
+                                    rates=jobs._rates(config.raw_dir()))
+    except dumps.ImportFailed as exc:
+        if args.json:
+            import json
+
+            print(json.dumps({"loaded": False, "warehouse": str(args.warehouse),
+                              "errors": [{"file": e.path, "error": e.cause} for e in exc.errors]},
+                             ensure_ascii=False, indent=2))
+        raise
+    return result.json() if args.json else result.text()
+
+
+def cmd_refresh(args: argparse.Namespace) -> str:
+    """The whole market (or --regions × --professions) from hh.ru, and Работа России when asked."""
+    from tqdm import tqdm
+
+    from pipelines import refresh
+
+    bar = tqdm(desc="refresh", unit="page", disable=not sys.stderr.isatty())
+
+    def progress(p: refresh.Progress) -> None:
+        bar.total = max(p.pages_total, p.pages_done)
+        bar.n = p.pages_done
+        bar.set_postfix_str(f"{p.stage} region {min(p.regions_done + 1, p.regions_total)}/{p.regions_total}, "
+                            f"{p.vacancies} vacancies, {p.requests} requests", refresh=False)
+        bar.refresh()
+
+    if args.since and args.new_only:
+        raise jobs.JobFailed("--since and --new-only exclude each other: --new-only starts from the last refresh")
+    options = refresh.Options(since=args.since, regions=tuple(args.regions), professions=tuple(args.professions),
+                              sources=tuple(args.sources), new_only=args.new_only)
+    try:
+        summary = refresh.run(args.warehouse, options, progress)
+    finally:
+        bar.close()
+    for w in summary.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    return summary.to_json() if args.json else summary.line()
+
+
+def _csv(value: str) -> list[str]:
+    """``a,b`` → [a, b]; repeated flags add up (``--regions RU-MOW --regions RU-SPE``)."""
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _extend(values: list[list[str]] | None) -> list[str]:
+    return [v for group in values or [] for v in group]
+
+
 def _date(value: str) -> datetime:
     try:
         d = datetime.fromisoformat(value)
@@ -132,6 +187,25 @@ def parser() -> argparse.ArgumentParser:
     st = sub.add_parser("status", parents=[common], help="what the warehouse holds")
     st.add_argument("--json", action="store_true")
     st.set_defaults(func=cmd_status)
+    im = sub.add_parser("import", parents=[common], help="import hh.ru dumps (JSON, CSV, SQLite; gzip or not)")
+    im.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    im.add_argument("--format", default="auto", choices=["auto", "hh-json", "hh-csv", "hh-sqlite"],
+                    help="the files' shape (default: sniffed from the content)")
+    im.add_argument("--dataset", help="a name for the rows' origin (default: the file name)")
+    im.add_argument("--json", action="store_true")
+    im.set_defaults(func=cmd_import)
+    rf = sub.add_parser("refresh", parents=[common],
+                        help="refresh the market: every mapped hh role in every region (closes what is gone)")
+    rf.add_argument("--since", type=_date, help="only vacancies published on or after this date; closes nothing")
+    rf.add_argument("--regions", type=_csv, action="append",
+                    help="ISO codes or hh area ids, comma-separated (default: all 89 subjects)")
+    rf.add_argument("--professions", type=_csv, action="append",
+                    help="profession ids of professions.yaml, comma-separated (default: all with hh_roles)")
+    rf.add_argument("--sources", type=_csv, default=["hh"], help="hh, trudvsem or hh,trudvsem (default: hh)")
+    rf.add_argument("--new-only", action="store_true",
+                    help="only what was published since the last finished refresh (minus 2 h); closes nothing")
+    rf.add_argument("--json", action="store_true", help="print the summary as JSON")
+    rf.set_defaults(func=cmd_refresh)
     c = sub.add_parser("classify", parents=[common], help="classify titles read from stdin, one per line")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_classify)
@@ -141,6 +215,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     args.warehouse = config.warehouse_path(args.warehouse)
+    if args.command == "refresh":
+        args.regions, args.professions = _extend(args.regions), _extend(args.professions)
     try:
         out = args.func(args)
     except jobs.JobFailed as exc:

@@ -1,7 +1,10 @@
 """Resumable harvest of hh.ru searches into raw pages on disk.
 
 hh.ru shows at most 2 000 items per query, so a big query is cut into slices (by area, then by
-halving date windows down to hh's 5-minute resolution) until each slice fits. Every page is written
+professional role, then by halving date windows down to hh's 5-minute resolution) until each slice
+fits. A query open at either end of time (no ``date_from`` or ``date_to``, as the market sweep of
+``pipelines.refresh``) keeps its open ends as two "tail" slices when it is cut by date, so no
+vacancy outside the 30-day window is lost to the cut. Every page is written
 verbatim, atomically, before it is used, and the plan plus progress live in ``state.json`` next to
 the pages: a run that dies half-way is resumed by calling ``harvest`` again, which fetches only
 what is missing. Everything downstream is rebuilt from these files, never from the API.
@@ -56,6 +59,8 @@ class SearchQuery:
     date_to: datetime | None = None
     search_field: str | None = None
     extra: tuple[tuple[str, str], ...] = ()  # other /vacancies params, e.g. (("experience", "between1And3"),)
+    tag: str = ""  # not sent: names one run of a repeated query (refresh run id), so each run is its own
+
 
     def __post_init__(self) -> None:
         # Normalised so equal searches get equal keys, whatever order the caller listed things in.
@@ -66,7 +71,7 @@ class SearchQuery:
         object.__setattr__(self, "date_to", _utc(self.date_to))
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "text": self.text,
             "areas": list(self.areas),
             "roles": list(self.roles),
@@ -75,6 +80,9 @@ class SearchQuery:
             "search_field": self.search_field,
             "extra": [list(kv) for kv in self.extra],
         }
+        if self.tag:  # only when set, so untagged queries keep the keys (raw folders) they always had
+            out["tag"] = self.tag
+        return out
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> SearchQuery:
@@ -86,6 +94,7 @@ class SearchQuery:
             date_to=_parse_time(d.get("date_to")),
             search_field=d.get("search_field"),
             extra=tuple(tuple(kv) for kv in d.get("extra", ())),
+            tag=d.get("tag", ""),
         )
 
     def key(self) -> str:
@@ -94,7 +103,7 @@ class SearchQuery:
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def params(self, page: int = 0, per_page: int = 100) -> list[tuple[str, str]]:
-        out: list[tuple[str, str]] = [("text", self.text)]
+        out: list[tuple[str, str]] = [("text", self.text)] if self.text else []  # no text: every vacancy
         if self.search_field:
             out.append(("search_field", self.search_field))
         out += [("area", a) for a in self.areas]
@@ -118,6 +127,7 @@ class SliceInfo:
     found: int | None
     pages: int | None
     truncated: bool
+    roles: tuple[str, ...] = ()  # the hh roles this slice asked for (the query's unless cut by role)
 
 
 @dataclass
@@ -132,6 +142,7 @@ class HarvestResult:
     warnings: list[str]
     ids: list[str] = field(default_factory=list)
     details_fetched: int = 0
+    complete: bool = True  # no slice truncated: every vacancy the query matches was reachable
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -145,8 +156,10 @@ def atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _slice_key(areas: list[str], lo: datetime | None, hi: datetime | None) -> str:
+def _slice_key(areas: list[str], lo: datetime | None, hi: datetime | None, roles: list[str] | None = None) -> str:
     part = "a" + "+".join(areas) if areas else "all"
+    if roles is not None:
+        part += "_r" + "+".join(roles)
     if lo is None and hi is None:
         return part
     fmt = "%Y%m%dT%H%M%SZ"
@@ -189,8 +202,10 @@ class _Harvester:
         now: datetime,
         areas_tree: list[dict[str, Any]] | None,
         progress: Progress | None,
+        on_page: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         self.client, self.query, self.qdir, self.progress = client, query, qdir, progress
+        self.on_page = on_page
         self.kids = _area_children(areas_tree)
         self.fetched = 0
         self.notes: list[str] = []
@@ -226,11 +241,14 @@ class _Harvester:
 
     @staticmethod
     def _slice(
-        areas: list[str], lo: datetime | None, hi: datetime | None, parent: str | None, kind: str
+        areas: list[str], lo: datetime | None, hi: datetime | None, parent: str | None, kind: str,
+        roles: list[str] | None = None,
     ) -> dict:
+        """``roles`` None: the query's own; a list once the slice was cut by role."""
         return {
-            "key": _slice_key(areas, lo, hi),
+            "key": _slice_key(areas, lo, hi, roles),
             "areas": areas,
+            "roles": roles,
             "date_from": lo.isoformat() if lo else None,
             "date_to": hi.isoformat() if hi else None,
             "parent": parent,
@@ -251,19 +269,39 @@ class _Harvester:
         lo, hi = (datetime.fromisoformat(t) for t in self.state["window"])
         return _parse_time(s["date_from"]) or lo, _parse_time(s["date_to"]) or hi
 
+    def roles_of(self, s: dict) -> list[str]:
+        return list(self.query.roles) if s.get("roles") is None else list(s["roles"])
+
     def _children(self, s: dict) -> list[dict]:
-        areas = s["areas"]
+        """Area first, then role, then date: the order of DESIGN section 4."""
+        areas, roles, key = s["areas"], s.get("roles"), s["key"]
         lo, hi = _parse_time(s["date_from"]), _parse_time(s["date_to"])
         if len(areas) > 1:
-            return [self._slice([a], lo, hi, s["key"], "area") for a in areas]
+            return [self._slice([a], lo, hi, key, "area", roles) for a in areas]
         sub = self.kids.get(areas[0] if areas else None)
         if sub:
-            return [self._slice([a], lo, hi, s["key"], "area") for a in sub]
-        lo, hi = self._window(s)
-        if hi - lo <= FIVE_MIN:
+            return [self._slice([a], lo, hi, key, "area", roles) for a in sub]
+        if len(self.roles_of(s)) > 1:
+            return [self._slice(areas, lo, hi, key, "role", [r]) for r in self.roles_of(s)]
+        return self._date_children(s)
+
+    def _date_children(self, s: dict) -> list[dict]:
+        """Two halves of the window; an open end of the slice becomes a "tail" slice beyond the
+        window (never cut again: if it holds more than 2 000 it is truncated, with a warning)."""
+        if s["kind"] == "tail":
             return []
+        areas, roles, key = s["areas"], s.get("roles"), s["key"]
+        lo, hi = self._window(s)
+        tails = []
+        if s["date_from"] is None:
+            tails.append(self._slice(areas, None, lo, key, "tail", roles))
+        if s["date_to"] is None:
+            tails.append(self._slice(areas, hi, None, key, "tail", roles))
+        if hi - lo <= FIVE_MIN:
+            return tails
         mid = _midpoint(lo, hi)
-        return [self._slice(areas, lo, mid, s["key"], "date"), self._slice(areas, mid, hi, s["key"], "date")]
+        return [self._slice(areas, lo, mid, key, "date", roles), self._slice(areas, mid, hi, key, "date", roles),
+                *tails]
 
     def _n_pages(self, found: int, pages: Any) -> int:
         n = math.ceil(min(found, MAX_DEPTH) / self.per_page)
@@ -283,12 +321,15 @@ class _Harvester:
             sq = dataclasses.replace(
                 self.query,
                 areas=tuple(s["areas"]),
+                roles=tuple(self.roles_of(s)),
                 date_from=_parse_time(s["date_from"]),
                 date_to=_parse_time(s["date_to"]),
             )
             data, body = self.client.search(sq.params(page, self.per_page))
             atomic_write(path, body)
             self.fetched += 1
+            if self.on_page:
+                self.on_page(data)
         if page not in s["done_pages"]:
             s["done_pages"].append(page)
         self.save()
@@ -318,8 +359,9 @@ class _Harvester:
                 self.save()
                 return
             s["truncated"] = True
+            where = "beyond the 30-day window" if s["kind"] == "tail" else "within one 5-minute window"
             self.warn(
-                f"slice {s['key']}: {found} vacancies within one 5-minute window; "
+                f"slice {s['key']}: {found} vacancies {where}; "
                 f"only the first {MAX_DEPTH} are reachable through the API"
             )
         s["pages"] = self._n_pages(found, data.get("pages"))
@@ -393,17 +435,19 @@ def harvest(
     now: datetime | None = None,
     areas_tree: list[dict[str, Any]] | None = None,
     detail_progress: Progress | None = None,
+    on_page: Callable[[dict[str, Any]], None] | None = None,
 ) -> HarvestResult:
     """Fetch every reachable vacancy of ``query`` into ``raw_root``; call again to resume after a failure.
 
     A finished query is not fetched again (its key does not depend on the date): to refresh a
-    rolling "last month" search, give explicit ``date_from``/``date_to`` or remove its folder.
+    rolling "last month" search, give explicit ``date_from``/``date_to``, a new ``tag``, or remove
+    its folder. ``on_page`` sees every page fetched in this call (not those reused from disk).
     """
     if not 1 <= per_page <= 100:
         raise ValueError("per_page must be between 1 and 100 (hh.ru's limit)")
     now = _utc(now) or datetime.now(UTC)
     qdir = Path(raw_root) / "hh" / "search" / query.key()
-    h = _Harvester(client, query, qdir, per_page, now, areas_tree, progress)
+    h = _Harvester(client, query, qdir, per_page, now, areas_tree, progress, on_page)
     h.run()  # on a finished query this only checks that every page is still on disk
     pages = h.page_paths()
     ids = _ids_in(pages)
@@ -422,6 +466,7 @@ def harvest(
             found=s["found"],
             pages=s["pages"],
             truncated=s["truncated"],
+            roles=tuple(h.roles_of(s)),
         )
         for s in h.state["slices"]
     ]
@@ -436,6 +481,7 @@ def harvest(
         warnings=warnings,
         ids=ids,
         details_fetched=details_fetched,
+        complete=not any(s.truncated for s in slices),
     )
 
 

@@ -2,6 +2,11 @@
 
 The DuckDB DDL, the pandas dtypes of a normalised frame and every column list in the code derive
 from ``VACANCY``. Add a column here and it exists everywhere; nowhere else spells the table out.
+
+``LIFECYCLE`` are the columns the warehouse itself keeps about each vacancy's life (when vilka
+first and last saw it open, when a complete sweep of its slice stopped returning it). No source
+sends them, so a normalised frame has ``COLUMNS`` only and the load computes these
+(``pipelines.warehouse.load``); the table holds ``STORED_COLUMNS`` = both.
 """
 
 from __future__ import annotations
@@ -53,7 +58,22 @@ VACANCY: tuple[Column, ...] = (
     Column("flags", "VARCHAR[]", "why the row is excluded from statistics; empty list = used"),
 )
 
+LIFECYCLE: tuple[Column, ...] = (
+    Column("first_seen_at", "TIMESTAMPTZ",
+           "when vilka first saw the vacancy open (a harvest's time); kept on updates. Rows of the "
+           "embedded snapshot and other datasets vilka never saw live: their published_at"),
+    Column("last_seen_at", "TIMESTAMPTZ",
+           "the time of the latest harvest that returned the vacancy; null = never seen live "
+           "(snapshot, imports): such rows have no lifecycle and are never closed"),
+    Column("closed_at", "TIMESTAMPTZ",
+           "time of the first COMPLETE sweep of the vacancy's slice (region x hh role) that no longer "
+           "returned it (it closed between last_seen_at and this); null = open or unknown; "
+           "cleared when the vacancy is seen again"),
+)
+
 COLUMNS: tuple[str, ...] = tuple(c.name for c in VACANCY)
+STORED: tuple[Column, ...] = VACANCY + LIFECYCLE
+STORED_COLUMNS: tuple[str, ...] = tuple(c.name for c in STORED)
 KEY: tuple[str, str] = ("source", "source_id")
 
 # Reasons a row is kept but excluded from pay statistics (see pipelines/normalise.py).

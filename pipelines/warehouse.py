@@ -31,13 +31,13 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from pipelines.schema import COLUMNS, FLAGS, VACANCY
+from pipelines.schema import COLUMNS, FLAGS, LIFECYCLE, STORED, STORED_COLUMNS, VACANCY
 
 _LIST_FROM_TEXT = {"flags", "title_tags"}  # carried as comma-joined text through pandas, stored as lists
 
 
 def _ddl() -> list[str]:
-    cols = ",\n  ".join(f"{c.name} {c.sql}" for c in VACANCY)
+    cols = ",\n  ".join(f"{c.name} {c.sql}" for c in STORED)
     return [
         f"CREATE TABLE IF NOT EXISTS vacancies (\n  {cols}\n)",
         """CREATE TABLE IF NOT EXISTS official_wages (
@@ -47,7 +47,30 @@ def _ddl() -> list[str]:
              load_id BIGINT, source VARCHAR, note VARCHAR, started_at TIMESTAMPTZ,
              finished_at TIMESTAMPTZ, rows_in BIGINT, rows_new BIGINT, rows_replaced BIGINT,
              duplicates_in_batch BIGINT)""",
+        # one row per finished `python -m pipelines refresh` (a failed run writes nothing): what it
+        # covered, whether it closed what it no longer saw, and its counts; --new-only starts from
+        # the latest one that covers its scope
+        """CREATE TABLE IF NOT EXISTS refreshes (
+             run_id VARCHAR, mode VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ,
+             date_from TIMESTAMPTZ, regions VARCHAR[], roles VARCHAR[], sources VARCHAR[],
+             closes BOOLEAN, slices_incomplete BIGINT, rows_in BIGINT, rows_new BIGINT,
+             rows_updated BIGINT, rows_reopened BIGINT, rows_closed BIGINT, requests BIGINT,
+             seconds DOUBLE)""",
     ]
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse made by an older vilka gains the columns added to the schema since (empty until
+    the rows are loaded again: `python -m pipelines rebuild`). Rows that predate the lifecycle
+    columns were never tracked: they get first_seen_at = their publication (else load) time and no
+    last_seen_at, like the embedded snapshot — so no refresh closes them on a guess."""
+    have = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
+                                      "WHERE table_name = 'vacancies'").fetchall()}
+    for c in STORED:
+        if c.name not in have:
+            con.execute(f"ALTER TABLE vacancies ADD COLUMN {c.name} {c.sql.replace(' NOT NULL', '')}")
+    if "first_seen_at" not in have:
+        con.execute("UPDATE vacancies SET first_seen_at = coalesce(published_at, loaded_at)")
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -64,10 +87,7 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         for stmt in _ddl():
             con.execute(stmt)
-        # a warehouse made by an older vilka gains the columns added to the schema since (empty
-        # until the rows are loaded again: `python -m pipelines rebuild`)
-        for c in VACANCY:
-            con.execute(f"ALTER TABLE vacancies ADD COLUMN IF NOT EXISTS {c.name} {c.sql.replace(' NOT NULL', '')}")
+        _add_missing_columns(con)
     return con
 
 
@@ -130,6 +150,7 @@ class LoadResult:
     rows_replaced: int
     duplicates_in_batch: int
     total_rows: int
+    rows_reopened: int = 0  # of the replaced rows: closed before, seen open again by this load
 
 
 def _select_list() -> str:
@@ -143,8 +164,28 @@ def _select_list() -> str:
     return ", ".join(parts)
 
 
-def load(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source: str, note: str = "") -> LoadResult:
-    """Upsert canonical rows in one transaction; on any error the warehouse is left as it was."""
+# The lifecycle of an incoming row from its prior version ``p`` (NULLs when new) and the load's
+# ``$seen`` (the harvest time; NULL for data vilka did not see live: snapshot, imports, uploads).
+_LIFECYCLE_SQL = {
+    # kept on updates; new: the harvest time, or for a dataset the publication (else load) time
+    "first_seen_at": "coalesce(p.first_seen_at, $seen, i.published_at, i.loaded_at)",
+    # the latest live sighting; a dataset's copy of a vacancy is not a sighting
+    "last_seen_at": "greatest(p.last_seen_at, $seen)",
+    # seen open at or after it was declared closed: reopened
+    "closed_at": "CASE WHEN $seen IS NOT NULL AND p.closed_at <= $seen THEN NULL ELSE p.closed_at END",
+}
+assert tuple(_LIFECYCLE_SQL) == tuple(c.name for c in LIFECYCLE)
+
+
+def load(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source: str, note: str = "",
+         seen_at: datetime | None = None) -> LoadResult:
+    """Upsert canonical rows in one transaction; on any error the warehouse is left as it was.
+
+    ``seen_at`` is the time of the harvest that returned these rows open (a live sighting): new rows
+    get it as first_seen_at, every row as last_seen_at, and a closed row is reopened. Leave it None
+    for data vilka did not see live (the snapshot, imported dumps): their lifecycle is kept as it
+    was, and new ones get first_seen_at = published_at and no last_seen_at (see pipelines.schema).
+    """
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"frame lacks canonical columns: {missing}")
@@ -161,17 +202,28 @@ def load(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source: str, note:
                                        ORDER BY published_at DESC NULLS LAST) = 1""")
         rows_in = len(frame)
         unique_in = con.execute("SELECT count(*) FROM incoming").fetchone()[0]
-        replaced = con.execute("""
-            SELECT count(*) FROM vacancies v JOIN incoming i
-            ON v.source = i.source AND v.source_id = i.source_id""").fetchone()[0]
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE prior AS
+            SELECT v.source, v.source_id, {', '.join(f'v.{c.name}' for c in LIFECYCLE)}
+            FROM vacancies v SEMI JOIN incoming i ON v.source = i.source AND v.source_id = i.source_id""")
+        replaced, reopened = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE CAST($seen AS TIMESTAMPTZ) >= closed_at) FROM prior",
+            {"seen": seen_at}).fetchone()
         con.execute("""DELETE FROM vacancies USING incoming i
                        WHERE vacancies.source = i.source AND vacancies.source_id = i.source_id""")
-        con.execute(f"INSERT INTO vacancies ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} FROM incoming")
+        life = ", ".join(f"{sql.replace('$seen', 'CAST($seen AS TIMESTAMPTZ)')} AS {name}"
+                         for name, sql in _LIFECYCLE_SQL.items())
+        con.execute(f"""
+            INSERT INTO vacancies ({', '.join(STORED_COLUMNS)})
+            SELECT {', '.join(f'i.{c}' for c in COLUMNS)}, {life}
+            FROM incoming i LEFT JOIN prior p ON p.source = i.source AND p.source_id = i.source_id""",
+                    {"seen": seen_at})
         load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
         con.execute("INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [load_id, source, note, started, datetime.now(UTC), rows_in,
                      unique_in - replaced, replaced, rows_in - unique_in])
         con.execute("DROP TABLE incoming")
+        con.execute("DROP TABLE prior")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -179,7 +231,74 @@ def load(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source: str, note:
     finally:
         con.unregister("incoming_raw")
     total = con.execute("SELECT count(*) FROM vacancies").fetchone()[0]
-    return LoadResult(source, rows_in, unique_in - replaced, replaced, rows_in - unique_in, total)
+    return LoadResult(source, rows_in, unique_in - replaced, replaced, rows_in - unique_in, total, reopened)
+
+
+def close_unseen(con: duckdb.DuckDBPyConnection, seen_at: datetime, coverage: pd.DataFrame,
+                 source: str = "hh") -> int:
+    """Close the ``source`` vacancies that a COMPLETE sweep at ``seen_at`` covered but did not return.
+
+    ``coverage`` has one row per (hh area id, list of hh role ids) the sweep fully harvested: hh's
+    search by area returns the area's whole subtree, so the caller lists every area id inside each
+    swept region. A vacancy is covered when its area is listed and it has one of the roles; it is
+    closed when it was seen live before (last_seen_at set) but not at ``seen_at``. Rows never seen
+    live (snapshot, imports) stay as they are: nobody knows when they closed. One transaction;
+    returns how many were closed."""
+    if coverage.empty:
+        return 0
+    cov = pa.Table.from_pandas(coverage[["area_id", "roles"]].astype({"area_id": str}), preserve_index=False)
+    con.register("coverage_in", cov)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        n = con.execute("""
+            UPDATE vacancies SET closed_at = $seen
+            FROM (SELECT DISTINCT v.source_id FROM vacancies v JOIN coverage_in c ON v.area_id = c.area_id
+                  WHERE v.source = $source AND v.closed_at IS NULL AND v.last_seen_at < $seen
+                    AND list_has_any(v.professional_roles, CAST(c.roles AS VARCHAR[]))) gone
+            WHERE vacancies.source = $source AND vacancies.source_id = gone.source_id""",
+                        {"seen": seen_at, "source": source}).fetchone()[0]
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("coverage_in")
+    return int(n)
+
+
+REFRESH_FIELDS = ("run_id", "mode", "started_at", "finished_at", "date_from", "regions", "roles", "sources",
+                  "closes", "slices_incomplete", "rows_in", "rows_new", "rows_updated", "rows_reopened",
+                  "rows_closed", "requests", "seconds")
+
+
+def record_refresh(con: duckdb.DuckDBPyConnection, row: dict) -> None:
+    """One finished refresh (``REFRESH_FIELDS``), written in the same version as its loads."""
+    con.execute(f"INSERT INTO refreshes ({', '.join(REFRESH_FIELDS)}) VALUES ({', '.join('?' * len(REFRESH_FIELDS))})",
+                [row[k] for k in REFRESH_FIELDS])
+
+
+def refreshes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every finished refresh, newest first (an older warehouse without the table: none)."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'refreshes'").fetchone()[0]
+    if not exists:
+        return pd.DataFrame(columns=list(REFRESH_FIELDS))
+    return con.execute("SELECT * FROM refreshes ORDER BY started_at DESC").df()
+
+
+def lifecycle_counts(con: duckdb.DuckDBPyConnection, seen_at: datetime | None = None) -> dict:
+    """How many vacancies vilka tracks live, and of those how many are open and closed; with
+    ``seen_at``: how many a harvest at that time added (first seen) and saw again (updated)."""
+    have = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
+                                      "WHERE table_name = 'vacancies'").fetchall()}
+    if "last_seen_at" not in have:  # an older warehouse opened read-only: nothing tracked yet
+        return dict.fromkeys(("tracked", "open", "closed", "new", "updated"), 0)
+    row = con.execute("""
+        SELECT count(last_seen_at), count(last_seen_at) FILTER (WHERE closed_at IS NULL),
+               count(closed_at),
+               count(*) FILTER (WHERE first_seen_at = $seen AND last_seen_at = $seen),
+               count(*) FILTER (WHERE first_seen_at < $seen AND last_seen_at = $seen)
+        FROM vacancies""", {"seen": seen_at}).fetchone()
+    return {"tracked": row[0], "open": row[1], "closed": row[2], "new": row[3], "updated": row[4]}
 
 
 def load_official_wages(con: duckdb.DuckDBPyConnection, wages: pd.DataFrame) -> int:
@@ -216,6 +335,8 @@ def status(con: duckdb.DuckDBPyConnection) -> dict:
                           FROM loads ORDER BY load_id DESC LIMIT 1""").fetchone()
     dupes = con.execute("""SELECT count(*) FROM (SELECT source, source_id FROM vacancies
                            GROUP BY ALL HAVING count(*) > 1)""").fetchone()[0]
+    life = lifecycle_counts(con)
+    runs = refreshes(con)
     iso = lambda v: v.isoformat() if v is not None else None  # noqa: E731
     return {
         "total_rows": sum(r[1] for r in per_source),
@@ -228,6 +349,12 @@ def status(con: duckdb.DuckDBPyConnection) -> dict:
             "rows_in": last[4], "rows_new": last[5], "rows_replaced": last[6],
             "duplicates_in_batch": last[7]},
         "duplicate_keys": int(dupes),
+        "lifecycle": {k: int(life[k]) for k in ("tracked", "open", "closed")},
+        "last_refresh": None if runs.empty else {
+            "run_id": runs.iloc[0]["run_id"], "mode": runs.iloc[0]["mode"],
+            "finished_at": iso(runs.iloc[0]["finished_at"]), "closes": bool(runs.iloc[0]["closes"]),
+            "rows_new": int(runs.iloc[0]["rows_new"]), "rows_updated": int(runs.iloc[0]["rows_updated"]),
+            "rows_closed": int(runs.iloc[0]["rows_closed"])},
     }
 
 
@@ -235,4 +362,5 @@ def status_json(con: duckdb.DuckDBPyConnection) -> str:
     return json.dumps(status(con), ensure_ascii=False, indent=2)
 
 
-__all__ = ["LoadResult", "asdict", "connect", "current", "load", "status", "status_json", "writing"]
+__all__ = ["LoadResult", "asdict", "close_unseen", "connect", "current", "lifecycle_counts", "load",
+           "record_refresh", "refreshes", "status", "status_json", "writing"]

@@ -10,7 +10,7 @@ usage: .venv/bin/python scripts/build_snapshot.py [SHARED_DATA_DIR]
 
 from __future__ import annotations
 
-import hashlib
+import re
 import sys
 from pathlib import Path
 
@@ -21,6 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from pipelines import reference  # noqa: E402
 from pipelines.config import SNAPSHOT  # noqa: E402
+from pipelines.dumps import EXPERIENCE_TEXT, content_ids, read_dump, tidy  # noqa: E402
+from pipelines.dumps import stable_ids as _stable_ids  # noqa: E402
 from pipelines.flatten import (  # noqa: E402
     RAW_COLUMNS,
     merge_details,
@@ -28,18 +30,11 @@ from pipelines.flatten import (  # noqa: E402
     vacancy_details_frame,
 )
 
-EXPERIENCE_TEXT = {
-    "Нет опыта": "noExperience",
-    "От 1 года до 3 лет": "between1And3",
-    "От 3 до 6 лет": "between3And6",
-    "Более 6 лет": "moreThan6",
-}
-
-
-def _stable_ids(df: pd.DataFrame, cols: list[str], prefix: str) -> pd.Series:
-    """Tables without vacancy ids get a content hash, so a rebuild gives the same keys."""
-    text = df[cols].astype(str).agg("\x1f".join, axis=1)
-    return prefix + text.map(lambda s: hashlib.sha1(s.encode("utf-8")).hexdigest()[:16])
+# The older flattened tables, keyed "dataset:" + a hash of the row as printed; kept so a warehouse
+# loaded from an earlier snapshot gets its rows updated, not doubled.
+OLD_FLAT = ("urfu_vacancies_2022_rur", "hh_snapshot_2022-12-21")
+PROVENANCE = SNAPSHOT / "PROVENANCE.md"
+BEGIN, END = "<!-- hh_more:begin (written by scripts/build_snapshot.py) -->", "<!-- hh_more:end -->"
 
 
 def _frame(**cols) -> pd.DataFrame:
@@ -107,7 +102,42 @@ def analysts_2025(path: Path) -> pd.DataFrame:
     return out[out["source_id"].notna()]
 
 
-def build(shared: Path) -> pd.DataFrame:
+def _provenance(folder: Path) -> dict[str, str]:
+    """repo, path and commit of the first file a folder's PROVENANCE.txt describes."""
+    text = (folder / "PROVENANCE.txt").read_text(encoding="utf-8")
+    found = {k: re.search(rf"^\s*{k}[^:]*:\s*(\S+)", text, re.M) for k in ("repo", "path", "commit")}
+    return {k: m.group(1) if m else "?" for k, m in found.items()}
+
+
+def hh_more(shared: Path, older_flat: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """Every dump in ``hh_more/`` through the importer's readers (``pipelines.dumps``): one dataset
+    per source repository (its derived CSV, a plain export of its own SQLite database, is left out).
+
+    Rows without hh ids are keyed by content (``dumps.content_ids``), so the same row in two dumps
+    collapses on load; a row that an older flattened table of the snapshot already holds takes
+    that row's id, so it collapses with it too."""
+    older = older_flat.assign(key=content_ids(older_flat)).drop_duplicates("key")
+    adopt = dict(zip(older["key"], older["source_id"], strict=True))
+    parts, notes = [], []
+    for folder in sorted(p for p in (shared / "hh_more").iterdir() if p.is_dir()):
+        files = sorted(f for f in folder.rglob("*") if f.is_file() and f.name != "PROVENANCE.txt"
+                       and "DERIVED" not in f.name)
+        for f in files:
+            dump = read_dump(f, dataset=folder.name)
+            raw = dump.raw
+            flat = raw["source"] == "hh_flat"
+            adopted = flat & raw["source_id"].isin(adopt)
+            raw.loc[adopted, "source_id"] = raw.loc[adopted, "source_id"].map(adopt)
+            parts.append(raw)
+            with_salary = (raw["salary_from"].fillna(0) > 0) | (raw["salary_to"].fillna(0) > 0)
+            notes.append({**_provenance(folder), "dataset": folder.name, "file": f.relative_to(folder).as_posix(),
+                          "format": dump.format, "source": dump.source, "rows": len(raw),
+                          "distinct": int(raw["source_id"].nunique()), "with_salary": int(with_salary.sum()),
+                          "adopted": int(adopted.sum()), "notes": dump.notes})
+    return pd.concat(parts, ignore_index=True), notes
+
+
+def build(shared: Path) -> tuple[pd.DataFrame, list[dict]]:
     flat = shared / "hh_flat"
     parts = [
         api_pages(shared),
@@ -116,27 +146,48 @@ def build(shared: Path) -> pd.DataFrame:
         five_cities(flat / "hh_5cities_experience.csv.gz"),
         analysts_2025(flat / "analysts_ru_2025.csv.gz"),
     ]
-    raw = pd.concat(parts, ignore_index=True)
-    for col in ("salary_from", "salary_to"):
-        raw[col] = pd.to_numeric(raw[col], errors="coerce")
-    raw["gross"] = raw["gross"].astype("boolean")
-    # hh pages arrive parsed (timestamps); the flattened tables as text in the same ISO format
-    raw["published_at"] = raw["published_at"].map(
-        lambda v: v.isoformat() if hasattr(v, "isoformat") else v, na_action="ignore").astype("string")
-    for col in ("professional_roles", "skills"):
-        raw[col] = raw[col].map(lambda v: [str(x) for x in v] if isinstance(v, list) or hasattr(v, "tolist") else [])
-    for col in ("source", "source_id", "title", "employer", "employer_id", "area_id", "area_name",
-                "currency", "salary_mode", "experience", "employment", "schedule", "work_format", "dataset"):
-        raw[col] = raw[col].astype("string")
-    return raw[[*RAW_COLUMNS, "dataset"]]
+    older = tidy(pd.concat(parts[1:3], ignore_index=True))
+    more, notes = hh_more(shared, older)
+    raw = tidy(pd.concat([*parts, more], ignore_index=True))
+    return raw[[*RAW_COLUMNS, "dataset"]], notes
+
+
+def _what(n: dict) -> str:
+    how = {"hh-csv": "CSV", "hh-json": "API items", "hh-sqlite": "SQLite"}[n["format"]]
+    ids = "hh ids" if n["source"] == "hh" else "content ids"
+    if n["adopted"]:
+        ids += f" ({_n(n['adopted'])} rows take the id of the same row in `hh_snapshot_2022-12-21`)"
+    return "; ".join([how, ids, *n["notes"]])
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", " ")
+
+
+def write_provenance(notes: list[dict]) -> None:
+    """The hh_more rows of PROVENANCE.md, between its markers, from each folder's PROVENANCE.txt."""
+    rows = ["| `dataset` | rows (distinct) | with salary | source repository (`path`, commit) | read as |",
+            "|---|---|---|---|---|"]
+    for n in notes:
+        rows.append(f"| `{n['dataset']}` | {_n(n['rows'])} ({_n(n['distinct'])}) | {_n(n['with_salary'])} | "
+                    f"{n['repo'].removeprefix('github.com/')} (`{n['path']}`, {n['commit'][:7]}) | {_what(n)} |")
+    table = "\n".join(rows)
+    text = PROVENANCE.read_text(encoding="utf-8")
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + BEGIN + "\n" + table + "\n" + END + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + BEGIN + "\n" + table + "\n" + END + "\n"
+    PROVENANCE.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
     shared = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data"
-    raw = build(shared)
+    raw, notes = build(shared)
     SNAPSHOT.mkdir(parents=True, exist_ok=True)
     out = SNAPSHOT / "raw_vacancies.parquet"
     raw.to_parquet(out, index=False, compression="zstd")
+    write_provenance(notes)
     print(f"{len(raw)} raw rows from {raw['dataset'].nunique()} datasets → {out} "
           f"({out.stat().st_size / 1e6:.1f} MB)")
     print(raw.groupby("dataset").size().to_string())

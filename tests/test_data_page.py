@@ -120,12 +120,13 @@ def test_plan_from_filters():
 
 def test_refresh_loads_a_real_page_from_the_local_server(hh_env, wh_copy, tmp_path):
     hh_env.expect_request("/vacancies").respond_with_data(PAGE_0, content_type="application/json")
-    calls: list[tuple[int, int]] = []
-    result = refresh.run(wh_copy, Filters(title="1C", regions=("RU-KAM",)), lambda d, t: calls.append((d, t)))
+    calls: list[refresh.Running] = []
+    result = refresh.run(wh_copy, Filters(title="1C", regions=("RU-KAM",)), calls.append)
     assert result.ok and result.kind == "done", result
     # the recorded vacancies are in the embedded snapshot too: they are updated, not added twice
     assert result.rows_in == 10 and result.rows_new + result.rows_replaced == 10
-    assert calls and calls[-1][0] == calls[-1][1]  # the progress bar reaches its end
+    assert calls and calls[-1].fraction == 1.0  # the progress bar reaches its end
+    assert calls[-1].vacancies == 10 and "10" in refresh.progress_text(calls[-1], "ru")  # running counts
     search = [req for req, _ in hh_env.log if req.path == "/vacancies"]
     assert search[0].args["text"] == "1C"
     assert search[0].args["area"] == str(reference.regions().set_index("iso").at["RU-KAM", "hh_area_id"])
@@ -196,11 +197,14 @@ def _text(at: AppTest) -> str:
                     + [w.value for w in at.warning] + [e.value for e in at.error] + [s.value for s in at.success])
 
 
-def test_page_defaults(app):
+def test_page_defaults(app, snapshot_warehouse):
     at = app()
     assert at.title[0].value == "Данные"
     assert len(at.dataframe) == 3  # sources, loads, flags
-    assert "28" in at.caption[0].value
+    con = warehouse.connect(snapshot_warehouse, read_only=True)
+    total = warehouse.status(con)["total_rows"]
+    con.close()
+    assert f"{total:,}".replace(",", "\xa0") in at.caption[0].value  # the whole warehouse, Russian digits
     assert [b.key for b in at.get("download_button")] == ["data_csv", "data_parquet"]
     assert at.button(key="data_refresh").disabled  # nothing chosen to search for
     assert "профессию" in _text(at)

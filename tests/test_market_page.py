@@ -116,3 +116,54 @@ def test_a_sales_selection_compares_b2b_and_a_small_region_still_renders(app):
     at.sidebar.multiselect(key="f_regions").set_value(["RU-KAM"]).run()  # a handful of vacancies
     _ok(at)
     assert at.title[0].value == "Рынок"
+
+
+@pytest.fixture(scope="module")
+def refreshed_warehouse(snapshot_warehouse, tmp_path_factory):
+    """The snapshot plus two sweeps of a small local hh.ru market (some vacancies closed between)."""
+    import os
+
+    from pipelines import refresh, warehouse
+    from tests.hh_market import MarketHH, env_for, make_items
+
+    tmp = tmp_path_factory.mktemp("refreshed")
+    wh = tmp / "warehouse.duckdb"
+    wh.write_bytes(warehouse.current(snapshot_warehouse).read_bytes())
+    items = [i for i in make_items(600, seed=21) if i["area"]["id"] in {"1", "2"}][:200]
+    saved = dict(os.environ)
+    with MarketHH(items) as m:
+        os.environ.update(env_for(m, str(tmp / "raw")))
+        try:
+            refresh.run(wh, refresh.Options(regions=("RU-MOW", "RU-SPE")))
+            m.close([i["id"] for i in items[:60]])
+            refresh.run(wh, refresh.Options(regions=("RU-MOW", "RU-SPE")))
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+    return wh
+
+
+def test_lifecycle_charts_say_what_they_show(refreshed_warehouse, monkeypatch):
+    monkeypatch.setenv("VILKA_WAREHOUSE", str(refreshed_warehouse))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/market.py")
+    at.run()
+    _ok(at)
+    open_ = _figure(at, "открытые в течение недели")
+    assert "n = 200" in open_["layout"]["title"]["text"] and "вакансий" in open_["layout"]["title"]["text"]
+    close = _figure(at, "Медиана дней до закрытия по профессиям")
+    assert "n = 60" in close["layout"]["title"]["text"] and "дней" in close["layout"]["title"]["text"]
+    assert any("отслеживаемых" in c.value or "видела открытыми" in c.value for c in at.caption)
+    at.segmented_control(key="market_close_by").set_value("region").run()
+    _ok(at)
+    assert "по регионам" in _figure(at, "Медиана дней")["layout"]["title"]["text"]
+    at.sidebar.radio(key="lang").set_value("en").run()
+    _ok(at)
+    assert "n = 60 closed" in _figure(at, "Median days to close")["layout"]["title"]["text"]
+    assert "tracked" in _figure(at, "open during each week")["layout"]["title"]["text"]
+
+
+def test_without_a_sweep_the_page_says_where_the_lifecycle_comes_from(app):
+    at = app()
+    assert any("python -m pipelines refresh" in i.value for i in at.info)

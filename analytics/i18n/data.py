@@ -88,7 +88,12 @@ TEXT = {
     },
     "data_refresh_all_regions": {"ru": "вся Россия", "en": "all of Russia"},
     "data_refresh_button": {"ru": "Обновить", "en": "Refresh"},
-    "data_refresh_running": {"ru": "Выгрузка страниц hh.ru: {done} из {total}", "en": "Fetching hh.ru pages: {done} of {total}"},
+    "data_refresh_running": {
+        "ru": "Выгрузка с hh.ru: страниц {done} из {total} (всего станет известно по ходу), получено вакансий: {vacancies}",
+        "en": "Fetching from hh.ru: {done} of {total} pages (the total grows as slices are probed), "
+              "{vacancies} vacancies received",
+    },
+    "data_refresh_starting": {"ru": "Подключение к hh.ru…", "en": "Connecting to hh.ru…"},
     "data_refresh_done": {
         "ru": "Готово: пришло {rows} вакансий, новых {new}, обновлено {replaced}. {detail}",
         "en": "Done: {rows} vacancies in, {new} new, {replaced} updated. {detail}",
@@ -110,8 +115,8 @@ TEXT = {
               "and restart the app.",
     },
     "data_refresh_network": {
-        "ru": "Нет сети или hh.ru недоступен. Данные не изменились. ({detail})",
-        "en": "No network, or hh.ru is unreachable. The data is unchanged. ({detail})",
+        "ru": "Нет сети: hh.ru недоступен. Данные не изменились; повторите, когда сеть появится. ({detail})",
+        "en": "No network: hh.ru is unreachable. The data is unchanged; try again when you are online. ({detail})",
     },
     "data_refresh_rate_limited": {
         "ru": "hh.ru просит снизить частоту запросов (429). Попробуйте позже или уменьшите VILKA_HH_RATE.",

@@ -147,4 +147,63 @@ TEXT = {
         "ru": "Нет вакансий с зарплатой для этого сравнения.",
         "en": "No vacancies with pay for this comparison.",
     },
+    "market_open_header": {"ru": "Открытые вакансии по неделям", "en": "Open vacancies per week"},
+    "market_open_series": {"ru": "открыты в течение недели", "en": "open during the week"},
+    "market_closed_series": {"ru": "закрылись за неделю", "en": "closed that week"},
+    "market_open_title": {
+        "ru": "Вакансии, открытые в течение недели (пн–вс, UTC), вакансий; недель: {weeks}, максимум {peak} "
+              "(n = {n} отслеживаемых вакансий)",
+        "en": "Vacancies open during each week (Mon–Sun, UTC), vacancies; {weeks} weeks, peak {peak} "
+              "(n = {n} tracked vacancies)",
+    },
+    "market_open_none": {
+        "ru": "Жизненного цикла вакансий пока нет: он появляется после полного обновления рынка "
+              "(`python -m pipelines refresh`). Встроенный набор — архивные выгрузки: когда его вакансии "
+              "закрылись, неизвестно, поэтому выше они считаются только по дате публикации.",
+        "en": "No vacancy lifecycle yet: it appears after a full market refresh (`python -m pipelines refresh`). "
+              "The embedded set is archived extracts: nobody knows when its vacancies closed, so above they "
+              "count by publication date only.",
+    },
+    "market_open_note": {
+        "ru": "Считаются только вакансии, которые vilka видела открытыми сама ({tracked} в выборке, из них "
+              "закрыто {closed}), с первой полной выгрузки (неделя {start}). Вакансия открыта с публикации "
+              "(или с первого появления, если раньше) до последнего появления в выгрузке — это нижняя оценка. "
+              "Закрытой вакансия считается, когда полная выгрузка её региона и роли hh.ru перестала её "
+              "находить. Встроенный набор здесь не участвует: у него нет жизненного цикла.",
+        "en": "Only vacancies vilka itself saw open count ({tracked} in the selection, {closed} of them closed), "
+              "from the first full sweep (week of {start}). A vacancy is open from its publication (or first "
+              "sighting, if earlier) to its last sighting — a lower bound. It counts as closed when a complete "
+              "sweep of its region and hh role no longer finds it. The embedded set is not included: it has no "
+              "lifecycle.",
+    },
+    "market_close_header": {"ru": "Сколько дней вакансия открыта до закрытия",
+                            "en": "Days a vacancy stays open before it closes"},
+    "market_close_by": {"ru": "Разрез", "en": "By"},
+    "market_close_by_profession": {"ru": "по профессиям", "en": "by profession"},
+    "market_close_by_region": {"ru": "по регионам", "en": "by region"},
+    "market_close_title_profession": {
+        "ru": "Медиана дней до закрытия по профессиям, дней (P25–P75 — отрезок; n = {n} закрытых вакансий)",
+        "en": "Median days to close by profession, days (P25–P75 as the whisker; n = {n} closed vacancies)",
+    },
+    "market_close_title_region": {
+        "ru": "Медиана дней до закрытия по регионам, дней (P25–P75 — отрезок; n = {n} закрытых вакансий)",
+        "en": "Median days to close by region, days (P25–P75 as the whisker; n = {n} closed vacancies)",
+    },
+    "market_close_none": {
+        "ru": "Закрытых вакансий в выборке пока нет: закрытия видны со второй полной выгрузки рынка.",
+        "en": "No closed vacancies in the selection yet: closures show from the second full market sweep.",
+    },
+    "market_close_note": {
+        "ru": "Дни — от публикации (или первого появления, если раньше) до полной выгрузки, которая вакансию "
+              "уже не нашла, поэтому срок завышен не более чем на интервал между выгрузками. Считаются только "
+              "закрытые: ещё открытые ({open}) не учтены, и для долгих вакансий медиана занижена. Медиана "
+              "скрыта при n < {min}.",
+        "en": "Days run from publication (or first sighting, if earlier) to the sweep that no longer found the "
+              "vacancy, so they overstate by at most the interval between sweeps. Only closed vacancies count: "
+              "those still open ({open}) are left out, which understates long-lived ones. The median is hidden "
+              "under n = {min}.",
+    },
+    "market_close_too_few": {"ru": "мало закрытий (n = {n} < {min})", "en": "too few closures (n = {n} < {min})"},
+    "market_days": {"ru": "дн.", "en": "days"},
+    "market_days_axis": {"ru": "дней до закрытия (медиана)", "en": "days to close (median)"},
 }

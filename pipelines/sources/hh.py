@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -66,12 +67,31 @@ class NetworkError(HHError):
     pass
 
 
+def _env_number(name: str, default: float) -> float:
+    """Retries and back-off from the environment (tests and subprocess runs set 0: no sleeping)."""
+    value = os.environ.get(name, "").strip()
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+
+
 def _describe(path: str, params: Params) -> str:
     """URL path and params for error messages; the token lives in headers, so this is safe to show."""
     if not params:
         return path
     items = params.items() if isinstance(params, Mapping) else params
     return f"{path} {list(items)!r}"
+
+
+def _cause(exc: requests.RequestException) -> str:
+    """What failed, in a word: a name that does not resolve, a refused connection, a timeout."""
+    text = str(exc)
+    for needle, word in (("NameResolution", "name not resolved"), ("Name or service not known", "name not resolved"),
+                         ("Connection refused", "connection refused"), ("timed out", "timed out")):
+        if needle in text:
+            return f"{type(exc).__name__}: {word}"
+    return type(exc).__name__
 
 
 def _error_types(body: bytes) -> tuple[list[str], dict[str, Any]]:
@@ -120,17 +140,20 @@ class HHClient:
         user_agent: str | None = None,
         token: str | None = None,
         rate_limit: float | None = None,
-        timeout: tuple[float, float] = (5, 30),
-        retries: int = 5,
-        backoff_factor: float = 0.5,
+        timeout: tuple[float, float] = (3.05, 30),  # connect: just past TCP's 3 s retransmit
+        retries: int | None = None,
+        backoff_factor: float | None = None,
     ) -> None:
+        retries = _env_number("VILKA_HH_RETRIES", 5) if retries is None else retries
+        backoff_factor = _env_number("VILKA_HH_BACKOFF", 0.5) if backoff_factor is None else backoff_factor
         self.base_url = (base_url or config.hh_base_url()).rstrip("/")
         self.timeout = timeout
+        self.requests = 0  # calls made (the refresh summary reports them; urllib3's retries not counted)
         self._limiter = RateLimiter(config.hh_rate_limit() if rate_limit is None else rate_limit)
         token = token if token is not None else config.hh_token()
         agent = user_agent or config.hh_user_agent()
         self.session = retrying_session(
-            retries, backoff_factor, {"User-Agent": agent, "HH-User-Agent": agent, "Accept": "application/json"}
+            int(retries), backoff_factor, {"User-Agent": agent, "HH-User-Agent": agent, "Accept": "application/json"}
         )
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
@@ -152,10 +175,11 @@ class HHClient:
         """Parsed JSON plus the raw bytes, so callers can store exactly what hh sent."""
         where = f"{self.base_url}{_describe(path, params)}"
         self._limiter.wait()
+        self.requests += 1
         try:
             resp = self.session.get(self.base_url + path, params=params, timeout=self.timeout)
         except (requests.ConnectionError, requests.Timeout) as exc:
-            raise NetworkError(f"no network or hh.ru unreachable ({where}): {type(exc).__name__}") from exc
+            raise NetworkError(f"no network or hh.ru unreachable ({where}): {_cause(exc)}") from exc
         except requests.RequestException as exc:
             raise NetworkError(f"request to hh.ru failed ({where}): {type(exc).__name__}") from exc
         body = resp.content

@@ -11,14 +11,21 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
+CONNECT_RETRIES = 1
+"""A refused or unresolvable connection is retried once, at once: offline, five back-off rounds
+(≈ 15 s) only delay the "no network" the user needs to hear. 429/5xx keep every polite retry."""
 
-def retrying_session(retries: int, backoff_factor: float, headers: Mapping[str, str]) -> requests.Session:
+
+def retrying_session(retries: int, backoff_factor: float, headers: Mapping[str, str],
+                     connect_retries: int = CONNECT_RETRIES) -> requests.Session:
     """A session that retries GETs on 429 and 5xx (``Retry-After`` honoured), then lets the caller
-    see the last answer (``raise_on_status=False``) to turn it into a named error."""
+    see the last answer (``raise_on_status=False``) to turn it into a named error. Connection
+    failures (refused, name not resolved, connect timeout) get at most ``connect_retries``."""
     session = requests.Session()
     session.headers.update(headers)
-    retry = Retry(total=retries, backoff_factor=backoff_factor, status_forcelist=(429, 500, 502, 503, 504),
-                  respect_retry_after_header=True, allowed_methods={"GET"}, raise_on_status=False)
+    retry = Retry(total=retries, connect=min(connect_retries, retries), backoff_factor=backoff_factor,
+                  status_forcelist=(429, 500, 502, 503, 504), respect_retry_after_header=True,
+                  allowed_methods={"GET"}, raise_on_status=False)
     adapter = HTTPAdapter(max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
