@@ -101,6 +101,14 @@ def _versions(target: Path) -> list[Path]:
     return sorted(target.parent.glob(f"{target.stem}.v*{target.suffix}"))
 
 
+KEEP_SECONDS = 600  # how long a replaced version stays readable for page runs that started on it
+
+
+def _complete(path: Path) -> bool:
+    """A finished version (not the leftovers of a killed writer): no log beside it."""
+    return not Path(f"{path}.wal").exists()
+
+
 def _remove(path: Path) -> None:
     for p in (path, Path(f"{path}.wal")):
         p.unlink(missing_ok=True)
@@ -136,9 +144,12 @@ def writing(target: Path | str, fresh: bool = False) -> Iterator[duckdb.DuckDBPy
         except BaseException:
             _remove(new)
             raise
-        keep = {new.resolve(), base.resolve() if base is not None else None}  # the one replaced: readers in flight
+        # keep the one replaced and any made in the last KEEP_SECONDS: a page run that resolved an older
+        # version still opens it for its later queries (files of killed writers go too)
+        keep = {new.resolve(), base.resolve() if base is not None else None}
+        recent = datetime.now(UTC).timestamp() - KEEP_SECONDS
         for old in _versions(target):
-            if old.resolve() not in keep:
+            if old.resolve() not in keep and (old.stat().st_mtime < recent or not _complete(old)):
                 _remove(old)
 
 

@@ -66,7 +66,16 @@ def test_a_plain_warehouse_of_an_older_vilka_becomes_the_first_version(tmp_path,
     assert target.is_symlink() and _count(queries.warehouse_key(target)) == 7
 
 
-def test_old_versions_and_leftovers_of_killed_writers_are_removed(tmp_path, frame):
+def test_recent_versions_stay_readable_for_page_runs_in_flight(tmp_path, frame):
+    target = tmp_path / "warehouse.duckdb"
+    for i in range(3):
+        with warehouse.writing(target) as con:
+            warehouse.load(con, frame.head(i + 1), "hh")
+    assert len(list(tmp_path.glob("warehouse.v*.duckdb"))) == 3  # made within KEEP_SECONDS
+
+
+def test_old_versions_and_leftovers_of_killed_writers_are_removed(tmp_path, frame, monkeypatch):
+    monkeypatch.setattr(warehouse, "KEEP_SECONDS", 0)
     target = tmp_path / "warehouse.duckdb"
     for i in range(4):
         with warehouse.writing(target) as con:
