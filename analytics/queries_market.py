@@ -23,6 +23,13 @@ _COUNT_COLUMNS = {"work_format": "work_format", "experience": "experience", "emp
 _HAS_PAY = "NOT list_contains(flags, 'no_salary')"
 
 
+def _in_russia(filters: Filters) -> tuple[str, list]:
+    """All rows of the selection (flagged ones too: a vacancy without pay is still demand) that lie
+    in Russia: the Belarus rows of the snapshot never count in Russian totals or employers."""
+    clause, params = where(filters, usable_only=False)
+    return _and(clause, "region_iso IS NOT NULL"), params
+
+
 def _and(clause: str, extra: str) -> str:
     return f"{clause} AND {extra}" if clause else f"WHERE {extra}"
 
@@ -31,7 +38,7 @@ def _and(clause: str, extra: str) -> str:
 def summary(wh: WH, filters: Filters) -> dict:
     """Counts of the selection: all rows, with published pay, usable for pay statistics, dated,
     with key skills fetched; and its publication dates."""
-    clause, params = where(filters, usable_only=False)
+    clause, params = _in_russia(filters)
     row = _df(wh, f"""
         SELECT count(*) AS n_all, count(*) FILTER (WHERE {_HAS_PAY}) AS n_salary,
                count(*) FILTER (WHERE len(flags) = 0) AS n_usable,
@@ -46,7 +53,7 @@ def volume(wh: WH, filters: Filters, freq: str = "month") -> pd.DataFrame:
     """Vacancies published per week or month (all rows), and how many of them publish pay."""
     if freq not in _PERIOD:
         raise ValueError(f"freq must be one of {sorted(_PERIOD)}")
-    clause, params = where(filters, usable_only=False)
+    clause, params = _in_russia(filters)
     return _df(wh, f"""
         SELECT {_PERIOD[freq]} AS period, count(*) AS n, count(*) FILTER (WHERE {_HAS_PAY}) AS n_salary
         FROM vacancies {_and(clause, 'published_at IS NOT NULL')} GROUP BY 1 ORDER BY 1""", params)
@@ -58,7 +65,7 @@ def counts(wh: WH, filters: Filters, column: str) -> pd.DataFrame:
     null → value None. Most common first, with each value's share of the selection."""
     if column not in _COUNT_COLUMNS:
         raise ValueError(f"column must be one of {sorted(_COUNT_COLUMNS)}")
-    clause, params = where(filters, usable_only=False)
+    clause, params = _in_russia(filters)
     df = _df(wh, f"SELECT {_COUNT_COLUMNS[column]} AS value, count(*) AS n FROM vacancies {clause} "
                  "GROUP BY 1 ORDER BY 2 DESC, 1", params)
     return market.shares(df)
@@ -86,7 +93,7 @@ def top_employers(wh: WH, filters: Filters, limit: int = 15) -> pd.DataFrame:
 
     One query: the top employers are picked in a subquery and only their rows, counted per
     (employer, usable, lo, hi), come out (a hash semi-join; counts and bands both from those rows)."""
-    clause, params = where(filters, usable_only=False)
+    clause, params = _in_russia(filters)
     lo, hi = pay_columns(filters.basis)
     top = (f"SELECT employer FROM vacancies {_and(clause, 'employer IS NOT NULL')} "
            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ?")
@@ -99,7 +106,7 @@ def top_employers(wh: WH, filters: Filters, limit: int = 15) -> pd.DataFrame:
 def top_skills(wh: WH, filters: Filters, limit: int = 20) -> pd.DataFrame:
     """Key skills most often asked, over the vacancies whose details were fetched (skills listed);
     ``share`` = of those vacancies. Placeholders such as «Не указаны» are left out."""
-    clause, params = where(filters, usable_only=False)
+    clause, params = _in_russia(filters)
     skip = list(market.pay_structure_rules().skill_placeholders)
     df = _df(wh, f"""
         WITH sel AS (SELECT skills FROM vacancies {_and(clause, 'len(skills) > 0')}),
@@ -145,7 +152,7 @@ def structure_rows(wh: WH, filters: Filters) -> pd.DataFrame:
     reads a short list per row instead of running regexes over every title (≈ 5× faster at 1 M)."""
     rules = market.pay_structure_rules()
     lo, hi = pay_columns(filters.basis)
-    clause, params = where(filters, usable_only=False)
+    clause, params = _in_russia(filters)
     return _df(wh, f"""
         SELECT coalesce(list_contains(title_tags, 'bonus'), false) AS bonus,
                CASE WHEN list_contains(?, profession) THEN {_SEGMENT} END AS segment,
@@ -207,7 +214,7 @@ def lifecycle_weeks(wh: WH, filters: Filters) -> dict:
              "end": None, "tracked": 0, "closed": 0}
     if not has_lifecycle(wh):
         return empty
-    clause, params = where(filters, usable_only=False)
+    clause, params = _in_russia(filters)
     weeks = _df(wh, f"""
         WITH t AS (SELECT {_OPENED} AS opened, last_seen_at, closed_at
                    FROM vacancies {_and(clause, 'last_seen_at IS NOT NULL')})
@@ -236,7 +243,7 @@ def time_to_close(wh: WH, filters: Filters, group: str = "profession") -> pd.Dat
     cols = ["key", "n", "n_open", "p25", "median", "p75"]
     if not has_lifecycle(wh):
         return pd.DataFrame(columns=cols)
-    clause, params = where(filters, usable_only=False)
+    clause, params = _in_russia(filters)
     days = f"epoch(closed_at - {_OPENED}) / 86400.0"
     return _df(wh, f"""
         SELECT {GROUPS[group]} AS key, count(closed_at) AS n,

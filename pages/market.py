@@ -25,8 +25,9 @@ c1, c2, c3 = st.columns(3)
 c1.metric(t("market_metric_vacancies", lang), fmt.number(s["n_all"], lang))
 c2.metric(t("market_metric_salary_share", lang), fmt.percent(s["n_salary"] / s["n_all"], lang),
           help=t("market_salary_share_help", lang, k=fmt.number(s["n_salary"], lang), n=fmt.number(n_all, lang)))
-c3.metric(t("market_metric_remote", lang), fmt.percent(k_remote / n_all, lang),
-          help=t("market_remote_help", lang, k=fmt.number(k_remote, lang), n=fmt.number(n_all, lang),
+stated = n_all - n_unknown  # the share is of vacancies that say their format; none say it → no data
+c3.metric(t("market_metric_remote", lang), fmt.percent(k_remote / stated, lang) if stated else t("market_no_data", lang),
+          help=t("market_remote_help", lang, k=fmt.number(k_remote, lang), n=fmt.number(stated, lang),
                  unknown=fmt.number(n_unknown, lang)))
 
 demand, employers, structure, compare = st.tabs(

@@ -127,7 +127,8 @@ def con(snapshot_warehouse):
 def test_summary_counts_every_row_for_the_salary_share(wh, con):
     s = qm.summary(wh, Filters())
     total, no_salary, usable = con.execute("""SELECT count(*), count(*) FILTER (WHERE list_contains(flags, 'no_salary')),
-                                                     count(*) FILTER (WHERE len(flags) = 0) FROM vacancies""").fetchone()
+                                                     count(*) FILTER (WHERE len(flags) = 0) FROM vacancies
+                                              WHERE region_iso IS NOT NULL""").fetchone()
     assert s["n_all"] == total and s["n_salary"] == total - no_salary and s["n_usable"] == usable
     assert no_salary > 1000  # flagged rows are in the warehouse, so the share is below 1
     assert 0.5 < s["n_salary"] / s["n_all"] < 1
@@ -153,6 +154,18 @@ def test_counts_cover_the_selection(wh):
         qm.counts(wh, f, "title; DROP TABLE vacancies")
 
 
+def test_vacancies_outside_russia_never_count_in_russian_totals(wh, con):
+    """The snapshot keeps Belarus rows (flagged no_region): not in totals, not among employers."""
+    abroad = con.execute("SELECT count(*) FROM vacancies WHERE region_iso IS NULL").fetchone()[0]
+    everything = con.execute("SELECT count(*) FROM vacancies").fetchone()[0]
+    assert abroad > 1000
+    assert qm.summary(wh, Filters())["n_all"] == everything - abroad
+    top = qm.top_employers(wh, Filters(), limit=50)
+    belarus = {e for (e,) in con.execute("""SELECT DISTINCT employer FROM vacancies WHERE region_iso IS NULL
+                                           EXCEPT SELECT employer FROM vacancies WHERE region_iso IS NOT NULL""").fetchall()}
+    assert not set(top["employer"]) & belarus
+
+
 def test_top_employers_medians_only_where_n_allows(wh):
     top = qm.top_employers(wh, Filters(), limit=10)
     assert len(top) == 10 and top["n"].is_monotonic_decreasing
@@ -164,7 +177,8 @@ def test_top_employers_medians_only_where_n_allows(wh):
 def test_top_skills_count_vacancies_and_skip_placeholders(wh, con):
     skills = qm.top_skills(wh, Filters(), limit=10)
     assert "Не указаны" not in skills["skill"].tolist()
-    python = con.execute("SELECT count(*) FROM vacancies WHERE list_contains(skills, 'Python')").fetchone()[0]
+    python = con.execute("SELECT count(*) FROM vacancies WHERE list_contains(skills, 'Python') "
+                         "AND region_iso IS NOT NULL").fetchone()[0]
     assert skills.iloc[0]["skill"] == "Python" and skills.iloc[0]["n"] == python
     assert (skills["share"] <= 1).all()
 
@@ -179,12 +193,12 @@ def test_skill_premium_on_real_rows(wh):
 
 def test_sql_matching_equals_the_python_twin(wh, con):
     """The rules run in DuckDB (RE2) on the page and in pandas in tests: same titles must match."""
-    titles = con.execute("SELECT title FROM vacancies").df()["title"]
+    titles = con.execute("SELECT title FROM vacancies WHERE region_iso IS NOT NULL").df()["title"]
     rules = market.pay_structure_rules()
     b = qm.bonus_mentions(wh, Filters())
     assert b["n_bonus"] == int(market.mentions(titles, rules.bonus).sum())
     seg = qm.segments(wh, Filters())
-    sales = con.execute("SELECT title FROM vacancies WHERE profession IN ('account_manager', 'sales_manager')"
+    sales = con.execute("SELECT title FROM vacancies WHERE region_iso IS NOT NULL AND profession IN ('account_manager', 'sales_manager')"
                         ).df()["title"]
     is_b2b, is_b2c = market.mentions(sales, rules.b2b), market.mentions(sales, rules.b2c)
     counts = dict(zip(seg["counts"]["key"], seg["counts"]["n"], strict=True))
@@ -203,7 +217,7 @@ def test_counted_cached_paths_equal_a_per_row_computation(wh, con, filters):
     """Title tags cached per warehouse, one counted scan per selection: the same counts and bands
     as matching every row in pandas and estimating from one row per vacancy."""
     lo, hi = ("pay_from_gross_rub", "pay_to_gross_rub") if filters.basis == "gross" else ("pay_from_net_rub", "pay_to_net_rub")
-    region = "WHERE region_iso = 'RU-MOW'" if filters.regions else ""
+    region = "WHERE region_iso = 'RU-MOW'" if filters.regions else "WHERE region_iso IS NOT NULL"  # Russia only
     rows = con.execute(f"SELECT title, employer, profession, len(flags) = 0 AS usable, {lo} AS lo, {hi} AS hi "
                        f"FROM vacancies {region}").df()
     rules = market.pay_structure_rules()

@@ -167,3 +167,15 @@ def test_lifecycle_charts_say_what_they_show(refreshed_warehouse, monkeypatch):
 def test_without_a_sweep_the_page_says_where_the_lifecycle_comes_from(app):
     at = app()
     assert any("python -m pipelines refresh" in i.value for i in at.info)
+
+
+def test_remote_share_says_no_data_when_no_vacancy_states_its_format(app):
+    """The 2022 extracts (source hh_flat) carry no work format: "нет данных", not "0 %"."""
+    at = app()
+    at.sidebar.multiselect(key="f_sources").set_value(["hh_flat"]).run()
+    _ok(at)
+    remote = next(m for m in at.metric if m.label == "Удалённо или гибрид")
+    assert remote.value == "нет данных"
+    at.sidebar.multiselect(key="f_sources").set_value(["hh"]).run()
+    remote = next(m for m in at.metric if m.label == "Удалённо или гибрид")
+    assert remote.value.endswith("%") and remote.value != "0\u00a0%"

@@ -23,13 +23,14 @@ TEXT = {
         "en": "Share of all vacancies in the selection that publish pay: {k} of {n}.",
     },
     "market_metric_remote": {"ru": "Удалённо или гибрид", "en": "Remote or hybrid"},
+    "market_no_data": {"ru": "нет данных", "en": "no data"},
     "market_remote_help": {
-        "ru": "Доля всех вакансий выборки с форматом «удалённо» или «гибрид»: {k} из {n}. "
-              "Формат работы hh.ru указывает не у всех вакансий (не указан у {unknown}), "
-              "поэтому это нижняя оценка.",
-        "en": "Share of all vacancies in the selection marked remote or hybrid: {k} of {n}. "
-              "hh.ru does not give a work format for every vacancy (missing for {unknown}), "
-              "so this is a lower bound.",
+        "ru": "Доля вакансий с форматом «удалённо» или «гибрид» среди тех, где формат указан: {k} из {n}. "
+              "Формат работы hh.ru указывает не у всех вакансий (не указан у {unknown}: они не учтены; "
+              "если не указан ни у одной — «нет данных»).",
+        "en": "Share of vacancies marked remote or hybrid among those stating a work format: {k} of {n}. "
+              "hh.ru does not give a work format for every vacancy (missing for {unknown}: left out; "
+              "when none states it — “no data”).",
     },
     "market_freq": {"ru": "Период", "en": "Period"},
     "market_freq_week": {"ru": "по неделям", "en": "weekly"},
