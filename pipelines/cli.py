@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 from pipelines import config, jobs, warehouse
 
 
@@ -214,7 +216,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    args.warehouse = config.warehouse_path(args.warehouse)
+    try:
+        args.warehouse = config.warehouse_path(args.warehouse)
+    except ValueError as exc:  # a bad VILKA_* value: its name and value in one line
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.command == "refresh":
         args.regions, args.professions = _extend(args.regions), _extend(args.professions)
     try:
@@ -222,7 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except jobs.JobFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except (OSError, ValueError) as exc:
+    except (OSError, duckdb.Error) as exc:
+        print(f"error: {warehouse.describe_error(args.warehouse, exc)}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

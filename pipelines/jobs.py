@@ -7,6 +7,7 @@ failures the user can act on are raised as ``JobFailed`` with a one-line message
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -179,6 +180,7 @@ def rebuild(target: Path) -> str:
 
     raw_root = config.raw_dir()
     snapshot = _snapshot_frame()
+    quarantined = quarantine_bad_pages(raw_root)
     events = _replay_plan(raw_root)
     details = vacancy_details_frame(list(iter_raw_details(raw_root)))
     tv_pages = list(trudvsem.iter_raw_trudvsem_pages(raw_root))
@@ -214,8 +216,40 @@ def rebuild(target: Path) -> str:
             pages = [p for p in tv_runs if tv_seen[p.parent.name] == seen]
             loaded += load_trudvsem_pages(con, pages, seen, f"rebuild from {raw_root}: refresh")[0]
         total = con.execute("SELECT count(*) FROM vacancies").fetchone()[0]
+    aside = (f"; {len(quarantined)} unreadable page(s) moved to {raw_root / QUARANTINE}: {', '.join(quarantined)}"
+             if quarantined else "")
     return (f"rebuilt {target}: snapshot + {n_pages} hh search pages, {len(details)} hh details and "
-            f"{len(tv_pages)} Работа России pages ({loaded} rows); {total} rows")
+            f"{len(tv_pages)} Работа России pages ({loaded} rows); {total} rows{aside}")
+
+
+QUARANTINE = "quarantine"
+
+
+def _readable_page(path: Path) -> bool:
+    """A stored search page that parses and holds an ``items`` list (what flatten reads)."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("items"), list)
+
+
+def quarantine_bad_pages(raw_root: Path) -> list[str]:
+    """Move every unreadable stored hh search page aside (``raw_root/quarantine/…``, same relative
+    path) so one corrupt file cannot stop a rebuild from loading all the others; returns their
+    relative paths for the summary. Nothing is deleted: a person can look at them."""
+    from pipelines.harvest import iter_raw_search_pages
+
+    moved = []
+    for page in list(iter_raw_search_pages(raw_root)):
+        if _readable_page(page):
+            continue
+        rel = page.relative_to(raw_root)
+        dest = raw_root / QUARANTINE / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(page, dest)
+        moved.append(str(rel))
+    return moved
 
 
 def _hh_chunk(pages: Sequence[Path], details: pd.DataFrame, rates_: dict[str, float] | None) -> pd.DataFrame:

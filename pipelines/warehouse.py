@@ -91,6 +91,30 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     return con
 
 
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Undo an open transaction; when it is already gone (a COMMIT that failed, e.g. on a full
+    disk, ends it) say nothing, so the error that matters is the one the person sees."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
+
+
+def describe_error(path: Path | str, exc: BaseException) -> str:
+    """One line for a person: what is wrong with the warehouse at ``path``, not DuckDB's traceback."""
+    text = str(exc)
+    if isinstance(exc, OSError) and exc.errno == 28 or "No space left" in text:
+        return f"{path}: disk full — free some space and run the command again (nothing was changed)"
+    if Path(path).is_dir():
+        return f"{path}: is a directory, not a vilka warehouse"
+    if "lock" in text.lower():
+        return f"{path}: another vilka process is writing this warehouse; try again in a minute"
+    if isinstance(exc, duckdb.Error) and any(w in text for w in ("not a valid DuckDB", "database file", "Catalog Error",
+                                                                  "does not exist", "Serialization", "IO Error")):
+        return f"{path}: not a vilka warehouse ({text.splitlines()[0][:160]})"
+    return f"{path}: {type(exc).__name__}: {text.splitlines()[0][:200] if text else ''}"
+
+
 def current(target: Path | str) -> Path:
     """The version file the warehouse path points at now (the path itself for a plain file)."""
     target = Path(target)
@@ -237,7 +261,7 @@ def load(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source: str, note:
         con.execute("DROP TABLE prior")
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
     finally:
         con.unregister("incoming_raw")
@@ -270,7 +294,7 @@ def close_unseen(con: duckdb.DuckDBPyConnection, seen_at: datetime, coverage: pd
                         {"seen": seen_at, "source": source}).fetchone()[0]
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
     finally:
         con.unregister("coverage_in")
@@ -325,7 +349,7 @@ def load_official_wages(con: duckdb.DuckDBPyConnection, wages: pd.DataFrame) -> 
                        CAST(wage_rub AS DOUBLE), source FROM wages_in""")
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
     finally:
         con.unregister("wages_in")
