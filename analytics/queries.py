@@ -8,6 +8,7 @@ call and closed, so the app never holds the write lock the pipeline needs.
 from __future__ import annotations
 
 import os
+import time
 from contextlib import contextmanager
 
 import duckdb
@@ -16,7 +17,8 @@ import streamlit as st
 
 from analytics import ranges, recency
 from analytics.filters import GROUPS, Filters, pay_columns, where
-from pipelines.config import warehouse_path
+from analytics.i18n import t
+from pipelines.config import warehouse_path, warehouse_wait
 
 WH = tuple[str, float]
 _TTL = 3600
@@ -36,13 +38,70 @@ def warehouse_key(path: str | os.PathLike[str] | None = None) -> WH | None:
         return None
 
 
+class WarehouseUnavailable(RuntimeError):
+    """The warehouse cannot be read. ``reason`` is "busy" (another process holds it for writing, or
+    the version was swapped away while reading: it passes) or "broken" (not a vilka warehouse: a
+    directory, another file, another database). ``str()`` is one line naming the file and the cause,
+    for the CLI and the server log; :meth:`message` is what a visitor reads, without paths."""
+
+    def __init__(self, path: str, reason: str, cause: str) -> None:
+        self.path, self.reason, self.cause = path, reason, cause
+        super().__init__(f"{path}: {cause}")
+
+    def message(self, lang: str = "ru") -> str:
+        return t(f"wh_unavailable_{self.reason}", lang)
+
+
+_BUSY = "another vilka process is writing this warehouse; try again in a minute"
+
+
+def _unavailable(path: str, exc: duckdb.Error) -> WarehouseUnavailable:
+    """DuckDB's error in vilka's words: its messages are long, multi-line and full of internals."""
+    text = str(exc)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    if isinstance(exc, duckdb.CatalogException):
+        return WarehouseUnavailable(path, "broken", f"not a vilka warehouse ({first})")
+    if "lock" in text.lower() or isinstance(exc, duckdb.ConnectionException):
+        # another process's write lock; in-process, a writer's connection to the same file
+        return WarehouseUnavailable(path, "busy", _BUSY)
+    if "database does not exist" in text or "No such file" in text:
+        return WarehouseUnavailable(path, "busy", "the warehouse changed while reading; try again")
+    if "Is a directory" in text:
+        return WarehouseUnavailable(path, "broken", "a directory, not a vilka warehouse")
+    if "not a valid DuckDB database" in text:
+        return WarehouseUnavailable(path, "broken", "not a vilka warehouse (not a DuckDB database file)")
+    return WarehouseUnavailable(path, "broken", f"not a vilka warehouse ({first})")
+
+
+def _connect(path: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection, retried while the trouble may pass (a writer's lock, a version
+    swapped away) for up to ``VILKA_WAREHOUSE_WAIT`` seconds (default 3; tests use 0). What cannot
+    pass (not a DuckDB file, a directory) is reported at once."""
+    deadline = time.monotonic() + warehouse_wait()
+    pause = 0.1
+    while True:
+        try:
+            return duckdb.connect(path, read_only=True)
+        except duckdb.Error as exc:
+            err = _unavailable(path, exc)
+            left = deadline - time.monotonic()
+            if err.reason != "busy" or left <= 0:
+                raise err from exc
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, 1.0)
+
+
 @contextmanager
 def _con(wh: WH):
-    con = duckdb.connect(wh[0], read_only=True)
+    """A read-only connection for one query. DuckDB's own errors about the file (IO, lock, a missing
+    ``vacancies`` table) leave as :class:`WarehouseUnavailable`, so no page and no CLI shows them raw."""
+    con = _connect(wh[0])
     try:
         con.execute("SET memory_limit = '512MB'")
         con.execute("SET threads = 2")
         yield con
+    except (duckdb.IOException, duckdb.CatalogException) as exc:
+        raise _unavailable(wh[0], exc) from exc
     finally:
         con.close()
 
@@ -101,11 +160,12 @@ def counted_rows(wh: WH, keys: str, lo: str, hi: str, clause: str, params: list,
     tables; ``variables`` are session variables (bound values) the fragments read; ``table`` is
     ``vacancies`` or a fixed join onto it. ``dated`` adds what :mod:`analytics.recency` needs to
     window and age the rows: ``_reg`` (region ISO), ``month`` (publication month number, -1 when
-    undated) and ``first``/``last`` (publication dates of the rows counted together)."""
+    undated) and ``first_day``/``last_day`` (publication days since 1970 of the rows counted together)."""
     if dated:
         keys = f"{keys}{',' if keys else ''} region_iso AS _reg, {recency.MONTH_SQL} AS month"
-    extra = (", CAST(min(published_at) AS DATE) AS first, CAST(max(published_at) AS DATE) AS last"
-             if dated else "")
+    # days since 1970 as integers: cheap to carry and to min/max in pandas (dates as objects are not)
+    extra = (", min(epoch_us(published_at)) // 86400000000 AS first_day, "
+             "max(epoch_us(published_at)) // 86400000000 AS last_day" if dated else "")
     sql = (f"SELECT {keys}{',' if keys else ''} {lo} AS lo, {hi} AS hi, count(*) AS n{extra} "
            f"FROM {table} {clause} GROUP BY ALL")
     with _con(wh) as con:

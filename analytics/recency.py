@@ -146,6 +146,18 @@ def _days(values: pd.Series, missing: int) -> np.ndarray:
     return np.where(np.isnat(d), missing, out)
 
 
+def _first_days(rows: pd.DataFrame) -> np.ndarray:
+    if "first_day" in rows:  # counted in SQL as integers already
+        return rows["first_day"].fillna(_NO_DAY_FIRST).to_numpy(np.int64)
+    return _days(rows["first"], _NO_DAY_FIRST)
+
+
+def _last_days(rows: pd.DataFrame) -> np.ndarray:
+    if "last_day" in rows:
+        return rows["last_day"].fillna(_NO_DAY_LAST).to_numpy(np.int64)
+    return _days(rows["last"], _NO_DAY_LAST)
+
+
 def _compact(rows: pd.DataFrame, by: Sequence[str], count: str) -> pd.DataFrame:
     """Counted rows → one row per (cell, window class, bounds): what the windows and the estimate
     need and nothing else. Class 0 = within the cell's latest 12 months, 1 = 12–24 months back,
@@ -164,7 +176,7 @@ def _compact(rows: pd.DataFrame, by: Sequence[str], count: str) -> pd.DataFrame:
     n = rows[count].to_numpy(np.int64)
     frame = pd.DataFrame({**{b: rows[b].to_numpy() for b in by}, "_cls": cls, "lo": rows["lo"].to_numpy(float),
                           "hi": rows["hi"].to_numpy(float), "n": n,
-                          "_first": _days(rows["first"], _NO_DAY_FIRST), "_last": _days(rows["last"], _NO_DAY_LAST),
+                          "_first": _first_days(rows), "_last": _last_days(rows),
                           "_u": np.where(month < 0, n, 0), "_fw": n * rows["factor"].to_numpy(float)})[has_pay]
     return frame.groupby([*by, "_cls", "lo", "hi"], dropna=False, sort=False).agg(
         n=("n", "sum"), _first=("_first", "min"), _last=("_last", "max"), _u=("_u", "sum"),
@@ -178,7 +190,7 @@ def dated_cells(rows: pd.DataFrame, key: list[str], aged_to: str = "", method: s
     and with ``aged_to`` its pay in that month's roubles.
 
     ``rows``: counted rows (``n``) with the ``key`` columns, ``_reg`` (region ISO), ``month``,
-    ``lo``, ``hi``, ``first``, ``last``. Adds to the ``ranges.estimate_cells`` columns: ``window``
+    ``lo``, ``hi`` and ``first_day``/``last_day`` (days since 1970) or ``first``/``last`` (dates). Adds to the ``ranges.estimate_cells`` columns: ``window``
     (months, 0 = all dates), ``time_trail`` (every window tried with its n: ((12, 3), (24, 4), (0, 9))
     means "widened in time"), ``published_from``/``published_to`` (dates of the postings used, NaT
     when all undated), ``n_undated``, and with ``aged_to`` the ``aged_to`` and ``index_factor`` (mean
