@@ -135,8 +135,8 @@ def by_window(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-_NO_DAY_FIRST = np.iinfo(np.int64).max
-_NO_DAY_LAST = np.iinfo(np.int64).min
+_NO_DAY_FIRST = 10**9  # days: beyond any date, and exact as a float
+_NO_DAY_LAST = -(10**9)
 
 
 def _days(values: pd.Series, missing: int) -> np.ndarray:
