@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from pipelines import config, jobs, warehouse
 
 
@@ -228,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except jobs.JobFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except (OSError, duckdb.Error) as exc:
+    except (OSError, warehouse.DatabaseError) as exc:
         print(f"error: {warehouse.describe_error(args.warehouse, exc)}", file=sys.stderr)
         return 1
     except ValueError as exc:

@@ -91,6 +91,9 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     return con
 
 
+DatabaseError = duckdb.Error  # what DuckDB raises, for callers that must not import duckdb
+
+
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
     """Undo an open transaction; when it is already gone (a COMMIT that failed, e.g. on a full
     disk, ends it) say nothing, so the error that matters is the one the person sees."""
