@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import cache
 from typing import Any
 
 import pandas as pd
 
 from analytics import fmt, labels, recency
 from analytics.i18n import t
-from pipelines import reference
 
 
 def _date(value: Any) -> dt.date | None:
@@ -64,18 +62,12 @@ def months_old(last: Any, today: dt.date | None = None) -> int | None:
     return (today.year - d.year) * 12 + today.month - d.month
 
 
-@cache
-def _district_en() -> dict[str, str]:
-    r = reference.regions()
-    return dict(zip(r["federal_district"], r["federal_district_en"], strict=True))
-
-
 def place(kind: str, value: tuple[str, ...], lang: str = "ru") -> str:
     """A place of a widening trail (``analytics.bands``) in the UI language."""
     if kind == "region":
         return ", ".join(labels.region(v, lang) for v in value)
     if kind == "federal_district":
-        return ", ".join(t("offer_district", lang, name=_district_en().get(v, v) if lang == "en" else v)
+        return ", ".join(t("offer_district", lang, name=labels.district(v, lang))
                          for v in value)
     if kind == "city":
         return ", ".join(value)

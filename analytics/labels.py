@@ -14,6 +14,19 @@ def _regions() -> dict[str, tuple[str, str]]:
     return dict(zip(r["iso"], zip(r["name_ru"], r["name_en"], strict=True), strict=True))
 
 
+@cache
+def _district_en() -> dict[str, str]:
+    r = reference.regions()
+    return dict(zip(r["federal_district"], r["federal_district_en"], strict=True))
+
+
+def district(name: str | None, lang: str = "ru") -> str:
+    """A federal district's name (as the warehouse holds it, Russian) in the UI language."""
+    if not name:
+        return "—"
+    return _district_en().get(name, name) if lang == "en" else name
+
+
 def profession(pid: str | None, lang: str = "ru") -> str:
     names = classify.profession_names()
     return names.get(pid or "", {}).get(lang, pid or "—")

@@ -175,11 +175,6 @@ def _district_of() -> dict[str, tuple[str, str]]:
     return dict(zip(r["iso"], zip(r["federal_district"], r["federal_district_en"], strict=True), strict=True))
 
 
-@cache
-def _district_en() -> dict[str, str]:
-    return dict(_district_of().values())
-
-
 def is_scope(scope: str) -> bool:
     return scope in _EXCLUDED or scope == RUSSIA or scope in _district_of()
 
@@ -210,7 +205,7 @@ def geo_name(kind: str, value: Any, lang: str = "ru") -> str:
     if kind == "region":
         return labels.region(value, lang)
     if kind == "federal_district":
-        return t("ladder_fd", lang, name=_district_en().get(value, value) if lang == "en" else value)
+        return t("ladder_fd", lang, name=labels.district(value, lang))
     if kind == "russia_ex":
         return t("ladder_scope_russia_ex_mow" if len(value) == 1 else "ladder_scope_russia_ex_mow_spe", lang)
     return t("ladder_scope_russia", lang)

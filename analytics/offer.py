@@ -331,11 +331,10 @@ def _windows(rows: pd.DataFrame, mask: np.ndarray) -> list[tuple[int, np.ndarray
     latest 12 and 24 months counted back from their newest posting (none when all are undated),
     then all of them."""
     month = rows["month"].to_numpy()
+    cls = np.full(len(rows), 2)
+    cls[mask] = recency.window_class(month[mask])
     dated = mask & (month >= 0)
-    out = []
-    if dated.any():
-        newest = month[dated].max()
-        out = [(w, dated & (month > newest - w)) for w in recency.WINDOWS if w]
+    out = [(w, mask & (cls <= recency.WINDOW_LIMIT[w])) for w in recency.WINDOWS if w] if dated.any() else []
     return [*out, (0, mask)]
 
 

@@ -29,7 +29,6 @@ import pandas as pd
 from analytics import ranges
 
 WINDOWS: tuple[int, ...] = (12, 24, 0)  # months; 0 = all the data, undated postings included
-UNDATED = -1
 FACTOR_STEP = 0.002  # log steps the wage-index factor is rounded to (see ``age``)
 AGED_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -44,11 +43,6 @@ def parse_month(text: str) -> int:
     if not m:
         raise ValueError(f"month {text!r}: expected YYYY-MM, e.g. 2025-11")
     return int(m.group(1)) * 12 + int(m.group(2)) - 1
-
-
-def month_text(number: int) -> str:
-    """Month number → 'YYYY-MM'."""
-    return f"{number // 12:04d}-{number % 12 + 1:02d}"
 
 
 def current_month(today: pd.Timestamp | None = None) -> str:
@@ -117,22 +111,29 @@ def age(rows: pd.DataFrame, aged_to: str = "", region: str = "region_iso") -> pd
     return out
 
 
-def by_window(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """``rows`` stacked once per window of ``WINDOWS`` with its number in ``_win``: a row is in window
-    W when it is dated and published within W months back from the newest posting of its cell
-    (``by``); window 0 holds every row."""
-    month = rows["month"].to_numpy(np.int64)
-    dated = month >= 0
-    if by:
-        newest = rows.assign(_m=np.where(dated, month, np.iinfo(np.int64).min)).groupby(
-            list(by), dropna=False, observed=True, sort=False)["_m"].transform("max").to_numpy()
+_NEVER = np.iinfo(np.int64).min
+WINDOW_LIMIT = {WINDOWS[0]: 0, WINDOWS[1]: 1, 0: 2}  # window → the highest window class it holds
+
+
+def window_class(month: np.ndarray, keys: Sequence[np.ndarray] = (), dated: np.ndarray | None = None) -> np.ndarray:
+    """Per row, the recency rule every cell follows: 0 = within the latest ``WINDOWS[0]`` months of
+    its cell's newest dated posting (cells by ``keys``; one cell without), 1 = within ``WINDOWS[1]``,
+    2 = older or undated. Window W holds the classes up to ``WINDOW_LIMIT[W]``."""
+    month = np.asarray(month, np.int64)
+    dated = month >= 0 if dated is None else dated
+    m = np.where(dated, month, _NEVER)
+    if len(keys):
+        newest = pd.Series(m).groupby(list(keys), dropna=False, sort=False).transform("max").to_numpy()
     else:
-        newest = np.full(len(rows), month[dated].max() if dated.any() else UNDATED)
-    parts = []
-    for w in WINDOWS:
-        keep = np.ones(len(rows), bool) if w == 0 else dated & (month > newest - w)
-        parts.append(rows[keep].assign(_win=w))
-    return pd.concat(parts, ignore_index=True)
+        newest = np.full(len(m), m.max() if len(m) else _NEVER)
+    return np.where(~dated, 2, np.where(month > newest - WINDOWS[0], 0, np.where(month > newest - WINDOWS[1], 1, 2)))
+
+
+def by_window(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """``rows`` stacked once per window of ``WINDOWS`` with its number in ``_win`` (see
+    :func:`window_class`); window 0 holds every row."""
+    cls = window_class(rows["month"].to_numpy(), [rows[b].to_numpy() for b in by])
+    return pd.concat([rows[cls <= WINDOW_LIMIT[w]].assign(_win=w) for w in WINDOWS], ignore_index=True)
 
 
 _NO_DAY_FIRST = 10**9  # days: beyond any date, and exact as a float
@@ -165,14 +166,7 @@ def _compact(rows: pd.DataFrame, by: Sequence[str], count: str) -> pd.DataFrame:
     identical (aged) bounds of different months count as one row again."""
     month = rows["month"].to_numpy(np.int64)
     has_pay = rows["lo"].notna().to_numpy() | rows["hi"].notna().to_numpy()
-    dated = (month >= 0) & has_pay
-    m = np.where(dated, month, np.iinfo(np.int64).min)
-    if by:
-        newest = pd.Series(m).groupby([rows[b].to_numpy() for b in by], dropna=False, sort=False).transform("max")
-        newest = newest.to_numpy()
-    else:
-        newest = np.full(len(rows), m.max() if len(m) else np.iinfo(np.int64).min)
-    cls = np.where(~dated, 2, np.where(month > newest - WINDOWS[0], 0, np.where(month > newest - WINDOWS[1], 1, 2)))
+    cls = window_class(month, [rows[b].to_numpy() for b in by], dated=(month >= 0) & has_pay)
     n = rows[count].to_numpy(np.int64)
     frame = pd.DataFrame({**{b: rows[b].to_numpy() for b in by}, "_cls": cls, "lo": rows["lo"].to_numpy(float),
                           "hi": rows["hi"].to_numpy(float), "n": n,
@@ -212,7 +206,7 @@ def dated_cells(rows: pd.DataFrame, key: list[str], aged_to: str = "", method: s
               else (((WINDOWS[0], a), (WINDOWS[1], b), (0, c)) if d else ((0, c),))
               for w, a, b, c, d in zip(window, n12.tolist(), n24.tolist(), n_all.tolist(), dated, strict=True)]
     choice = pd.DataFrame({"window": window, "time_trail": trails}, index=per_class.index).reset_index()
-    limit = np.where(choice["window"] == WINDOWS[0], 0, np.where(choice["window"] == WINDOWS[1], 1, 2))
+    limit = choice["window"].map(WINDOW_LIMIT).to_numpy()
     used = compact.merge(choice[key].assign(_limit=limit), on=key, how="left")
     used = used[used["_cls"].to_numpy() <= used["_limit"].to_numpy()]
     if method == "censored_lognormal":  # the likelihood fit takes one row per vacancy

@@ -42,7 +42,7 @@ def test_sidebar_filters_go_into_the_url_and_come_back(open_app):
     link = _params(at)
     assert link["f_region"] == ["RU-MOW", "RU-SPE"] and link["f_prof"] == "account_manager"
     assert link["f_basis"] == "gross" and link["f_aged"] == "0" and link["by"] == "level"
-    table = at.dataframe[0].value if at.dataframe else None
+    table = at.dataframe[0].value
 
     again = open_app("pages/pay_ranges.py", **{k: v for k, v in at.query_params.items()})
     assert again.sidebar.multiselect(key="f_regions").value == ["RU-MOW", "RU-SPE"]
@@ -50,8 +50,7 @@ def test_sidebar_filters_go_into_the_url_and_come_back(open_app):
     assert again.sidebar.radio(key="f_basis").value == "gross"
     assert again.sidebar.toggle(key="f_aged").value is False
     assert again.segmented_control(key="pr_by").value == "level"
-    if table is not None:  # same numbers
-        assert again.dataframe[0].value.equals(table)
+    assert again.dataframe[0].value.equals(table)  # same numbers
 
 
 def test_bad_values_in_a_link_are_ignored(open_app):
