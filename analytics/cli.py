@@ -28,7 +28,9 @@ COLUMNS = ["n", "n_both", "n_from", "n_to", "p10", "p25", "p50", "p75", "p90",
 
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--warehouse", default=None, help="DuckDB file (env VILKA_WAREHOUSE)")
+    common.add_argument("--warehouse", default=None,
+                        help="DuckDB file (env VILKA_WAREHOUSE); a warehouse another process is writing is "
+                             "retried for VILKA_WAREHOUSE_WAIT seconds (default 3)")
     p = argparse.ArgumentParser(prog="python -m analytics", description=__doc__, parents=[common])
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("bands", parents=[common], help="pay percentiles per cell (monthly roubles)")
@@ -83,7 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         table = bands_table(args)
-    except (FileNotFoundError, ValueError) as exc:
+    except queries.WarehouseUnavailable as exc:
+        # one line naming the file and the cause; busy (a writer's lock, waited for) exits 3: retry later
+        print(f"error: {exc}", file=sys.stderr)
+        return 3 if exc.reason == "busy" else 2
+    except (FileNotFoundError, ValueError) as exc:  # ValueError includes config.ConfigError (VILKA_*)
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if table.empty:

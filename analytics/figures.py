@@ -2,10 +2,16 @@
 
 Every figure carries its own title with what it shows, the pay basis, the unit and n, so a
 screenshot of it is never ambiguous.
+
+Plotly renders a subset of HTML in every label, title and hover text (``<a href>``, ``<b>``, ``<br>``,
+``<span style>``): an employer named ``<a href="https://evil.example">Сбер</a>`` would be a link on the
+chart. Text from data therefore goes through :func:`plain_label` before it reaches a figure; only
+markup the code writes itself (``<b>``, ``<br>`` around already-escaped text) stays markup.
 """
 
 from __future__ import annotations
 
+import html
 import math
 
 import pandas as pd
@@ -18,6 +24,12 @@ BAND = "#2a6fdb"
 WHISKER = "#9bb7e8"
 MEDIAN = "#0b2a5b"
 MUTED = "#9a9a9a"
+
+
+def plain_label(text: object) -> str:
+    """``text`` as plotly shows it literally: ``&``, ``<`` and ``>`` as entities (which plotly
+    decodes for display), so data can never become a link, bold text or a line break."""
+    return html.escape(str(text), quote=False)
 
 
 def _hover(row: pd.Series, lang: str) -> str:
@@ -39,11 +51,13 @@ def bands_figure(cells: pd.DataFrame, label_col: str, basis: str, lang: str = "r
     """Horizontal percentile bands: P10–P90 whisker, P25–P75 box, median dot, n in the label.
 
     ``cells`` is ``ranges.estimate_cells`` output plus a display column ``label_col``. Cells whose
-    percentiles are hidden (too few vacancies) get a grey note instead of a misleading bar.
+    percentiles are hidden (too few vacancies) get a grey note instead of a misleading bar. The labels
+    are escaped here (:func:`plain_label`); ``title`` is the caller's text, markup allowed, so a caller
+    putting data into it escapes that part with :func:`plain_label`.
     """
     basis_text = t(f"basis_{basis}", lang)
     df = cells.copy()
-    df["label"] = df[label_col].astype(str) + "  (n = " + df["n"].map(lambda v: fmt.number(v, lang)) + ")"
+    df["label"] = df[label_col].map(plain_label) + "  (n = " + df["n"].map(lambda v: fmt.number(v, lang)) + ")"
     df = df.iloc[::-1]  # plotly draws the first category at the bottom
     shown = df[df["p50"].notna()]
     hidden = df[df["p50"].isna()]
@@ -82,7 +96,7 @@ def raw_bounds_figure(raw: pd.DataFrame, label_col: str, basis: str, lang: str =
     """Median published "from" and "to" per group, as job ads show them (no estimate)."""
     basis_text = t(f"basis_{basis}", lang)
     df = raw.iloc[::-1]
-    labels = df[label_col].astype(str)
+    labels = df[label_col].map(plain_label)
     fig = go.Figure()
     for col, n_col, name, color in (("lo_median", "n_lo", t("pr_from", lang), WHISKER),
                                     ("hi_median", "n_hi", t("pr_to", lang), BAND)):

@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 import yaml
 
 from analytics import fmt, labels
+from analytics.figures import plain_label
 from analytics.i18n import t
 from analytics.ranges import MIN_N_ALL
 from pipelines.config import REFERENCE
@@ -254,7 +255,7 @@ def share_figure(counts: pd.DataFrame, label_col: str, title: str, lang: str = "
     """Horizontal bars of counts with their share; ``counts`` has n, share and ``label_col``."""
     df = counts.iloc[::-1]
     text = [f"{fmt.number(n, lang)} · {fmt.percent(s, lang)}" for n, s in zip(df["n"], df["share"], strict=True)]
-    fig = go.Figure(go.Bar(y=df[label_col].astype(str), x=df["n"], orientation="h", marker_color=BAR,
+    fig = go.Figure(go.Bar(y=df[label_col].map(plain_label), x=df["n"], orientation="h", marker_color=BAR,
                            text=text, textposition="auto", hoverinfo="text", hovertext=text))
     fig.update_layout(xaxis={"title": t("market_vacancies_axis", lang)}, yaxis={"automargin": True})
     return _layout(fig, title, lang, height=max(260, 30 * len(df) + 120))
@@ -265,7 +266,7 @@ def employers_figure(employers: pd.DataFrame, basis: str, lang: str = "ru") -> g
     df = employers.iloc[::-1]
     text = [f"n = {fmt.number(n, lang)} · {t('median', lang)} {fmt.money(p, lang)}"
             for n, p in zip(df["n"], df["p50"], strict=True)]
-    fig = go.Figure(go.Bar(y=df["employer"].astype(str), x=df["n"], orientation="h", marker_color=BAR,
+    fig = go.Figure(go.Bar(y=df["employer"].map(plain_label), x=df["n"], orientation="h", marker_color=BAR,
                            text=text, textposition="auto", hoverinfo="text", hovertext=text))
     fig.update_layout(xaxis={"title": t("market_vacancies_axis", lang)}, yaxis={"automargin": True})
     title = t("market_employers_title", lang, k=len(df), basis=t(f"basis_{basis}", lang),
@@ -330,7 +331,7 @@ def close_figure(table: pd.DataFrame, group: str, lang: str = "ru", limit: int =
              else t("market_close_too_few", lang, n=fmt.number(n, lang), min=MIN_N_ALL))
             for m, n, ok in zip(df["median"], df["n"], df["enough"], strict=True)]
     fig = go.Figure(go.Bar(
-        y=df["label"].astype(str), x=df["median"].fillna(0), orientation="h", marker_color=BAR, text=text,
+        y=df["label"].map(plain_label), x=df["median"].fillna(0), orientation="h", marker_color=BAR, text=text,
         textposition="auto", hoverinfo="text", hovertext=text,
         error_x={"type": "data", "symmetric": False, "array": (df["p75"] - df["median"]).fillna(0),
                  "arrayminus": (df["median"] - df["p25"]).fillna(0), "color": "#555"}))

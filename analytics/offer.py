@@ -115,7 +115,7 @@ def parse_params(params: Mapping[str, object], professions: Sequence[str], regio
     amount = float(pick("amount", _positive_number, str(DEFAULTS["amount"])).replace(",", "."))
     period = pick("period", lambda v: v in PERIODS, DEFAULTS["period"])
     basis = pick("basis", lambda v: v in BASES, DEFAULTS["basis"])
-    year_s = pick("year", lambda v: v.isdigit() and 2000 <= int(v) <= 2100, str(year))
+    year_s = pick("year", lambda v: v.isascii() and v.isdigit() and 2000 <= int(v) <= 2100, str(year))
     near = pick("neighbours", lambda v: v in ("0", "1"), "0")
     return OfferInput(profession, level, region, amount, period, basis, int(year_s), near == "1"), title, bad
 

@@ -18,6 +18,7 @@ import streamlit as st
 from analytics import ranges, recency
 from analytics.filters import GROUPS, Filters, pay_columns, where
 from analytics.i18n import t
+from pipelines import lake
 from pipelines.config import warehouse_path, warehouse_wait
 
 WH = tuple[str, float]
@@ -33,6 +34,8 @@ def warehouse_key(path: str | os.PathLike[str] | None = None) -> WH | None:
     p = warehouse_path(path)
     try:
         real = p.resolve(strict=True)
+        if lake.is_lake(real):  # a Parquet lake: its version directory, keyed by its manifest
+            return str(real), (real / lake.MANIFEST).stat().st_mtime
         return str(real), real.stat().st_mtime
     except (FileNotFoundError, RuntimeError):
         return None
@@ -94,8 +97,18 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
 @contextmanager
 def _con(wh: WH):
     """A read-only connection for one query. DuckDB's own errors about the file (IO, lock, a missing
-    ``vacancies`` table) leave as :class:`WarehouseUnavailable`, so no page and no CLI shows them raw."""
-    con = _connect(wh[0])
+    ``vacancies`` table) leave as :class:`WarehouseUnavailable`, so no page and no CLI shows them raw.
+    A Parquet lake (``pipelines.lake``) is read through an in-memory DuckDB with views over its
+    files: nothing is locked, any number of replicas read it."""
+    if lake.is_lake(wh[0]):
+        con = duckdb.connect()
+        try:
+            lake.create_views(con, wh[0])
+        except duckdb.Error as exc:
+            con.close()
+            raise _unavailable(wh[0], exc) from exc
+    else:
+        con = _connect(wh[0])
     try:
         con.execute("SET memory_limit = '512MB'")
         con.execute("SET threads = 2")

@@ -180,6 +180,24 @@ def resolve_regions(names: pd.Series) -> pd.Series:
     return iso
 
 
+def _records(text: str, sep: str) -> list[tuple[int, list[str]]]:
+    """(spreadsheet row, fields) of the rows that hold any text. The csv module refuses a field over
+    its limit (131 072 characters; usually an unclosed quote gluing the rest of the file into one
+    cell): that is the file's problem, said with the row, not a crash. The limit is process-wide, so
+    it is not raised here."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    out = []
+    try:
+        for i, r in enumerate(reader):
+            if any(c.strip() for c in r):
+                out.append((i + 1, r))
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise BadUpload("cell_too_long", row=reader.line_num, limit=csv.field_size_limit()) from None
+        raise BadUpload("csv", row=reader.line_num) from None
+    return out
+
+
 def parse_salary_table(data: bytes) -> tuple[pd.DataFrame, list[Problem]]:
     """CSV bytes → (usable rows, problems of the skipped rows); raises :class:`BadUpload` for a bad file.
 
@@ -196,8 +214,9 @@ def parse_salary_table(data: bytes) -> tuple[pd.DataFrame, list[Problem]]:
         raise BadUpload("empty")
     first = next(line for line in text.splitlines() if line.strip())
     sep = _separator(first)
-    records = [(i + 1, r) for i, r in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
-               if any(c.strip() for c in r)]
+    records = _records(text, sep)
+    if not records:
+        raise BadUpload("no_text")
     header_row, header = records[0]
     where = {}
     for pos, name in enumerate(header):

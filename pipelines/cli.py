@@ -23,7 +23,34 @@ def cmd_load_snapshot(args: argparse.Namespace) -> str:
 
 
 def cmd_rebuild(args: argparse.Namespace) -> str:
-    return jobs.rebuild(Path(args.warehouse))
+    """``--engine duckdb`` (default): today's rebuild of the DuckDB warehouse, and with ``--lake``
+    the same data exported as a Parquet lake. ``--engine spark``: the rebuild on Spark straight into
+    the lake (``--lake``, else ``--warehouse`` when it names a directory; see pipelines/lake.py)."""
+    if args.engine == "spark":
+        try:
+            import pyspark  # noqa: F401
+
+            from pipelines import spark_rebuild
+        except ImportError as exc:
+            raise jobs.JobFailed("pyspark is not installed: pip install -r requirements-dev.txt "
+                                 "(or the extra: pip install '.[spark]')") from exc
+        target = args.lake or (args.warehouse if args.warehouse.suffix != ".duckdb" else None)
+        if target is None:
+            raise jobs.JobFailed("--engine spark writes a Parquet lake: give --lake PATH")
+        return spark_rebuild.rebuild(target, raw=args.raw or config.raw_dir(), master=args.master or "local[*]")
+    if args.master:
+        raise jobs.JobFailed("--master is for --engine spark")
+    if args.raw:
+        import os
+
+        os.environ["VILKA_RAW_DIR"] = str(args.raw)
+    out = jobs.rebuild(Path(args.warehouse))
+    if args.lake:
+        from pipelines import lake
+
+        m = lake.export_warehouse(args.warehouse, args.lake)
+        out += f"; lake {args.lake}: {m['rows']} rows"
+    return out
 
 
 def cmd_fetch_hh(args: argparse.Namespace) -> str:
@@ -183,6 +210,15 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("load-snapshot", parents=[common], help="load the embedded default dataset")
     s.set_defaults(func=cmd_load_snapshot)
     r = sub.add_parser("rebuild", parents=[common], help="rebuild the warehouse from the snapshot and data/raw")
+    r.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                   help="duckdb (default): the DuckDB warehouse; spark: a Parquet lake built by Spark")
+    r.add_argument("--master", default=None,
+                   help="Spark master for --engine spark: local[*] (default), spark://host:7077, k8s://…")
+    r.add_argument("--raw", default=None,
+                   help="raw pages to rebuild from (default: env VILKA_RAW_DIR, else data/raw); "
+                        "with --engine spark any path Spark can read")
+    r.add_argument("--lake", type=Path, default=None,
+                   help="write the Parquet lake here (a directory; the app reads it as VILKA_WAREHOUSE)")
     r.set_defaults(func=cmd_rebuild)
     st = sub.add_parser("status", parents=[common], help="what the warehouse holds")
     st.add_argument("--json", action="store_true")

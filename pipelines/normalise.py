@@ -3,7 +3,9 @@
 Everything here is column arithmetic on whole frames: the pipeline has to keep up with hundreds of
 thousands of vacancies per second, so there is no per-row Python on the hot path. Rows are never
 dropped for being odd: they get ``flags`` and the statistics leave them out, so the Data page can
-count them.
+count them. That includes values that do not read: a pay bound written in words ("от 50 тысяч") is
+``bad_salary`` and a publication date that is no date is ``bad_date``, not a silent NULL (an
+undated row would still count in the "all dates" window).
 """
 
 from __future__ import annotations
@@ -91,11 +93,37 @@ def _title_tags(titles: pd.Series) -> np.ndarray:
     return _flag_text(tags, titles.index).to_numpy(dtype=object)
 
 
+def _given(values: pd.Series, missed: pd.Series) -> pd.Series:
+    """Of the ``missed`` rows (no value came out), those where the source did write something:
+    not null and not blank text. Only the few missed rows are looked at one by one."""
+    given = missed & values.notna()
+    if given.any():
+        blank = values[given].map(lambda v: isinstance(v, str) and not v.strip())
+        given[blank[blank].index] = False
+    return given
+
+
+def _amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(numbers, bad) of a published pay bound. Numbers pass as they are; text is read as a number
+    ("80000", " 1.2e5 "). A value that was given but is no finite number — "от 50 тысяч", a
+    boolean, infinity — is ``bad``: its number is left empty and the row is flagged ``bad_salary``,
+    so it is counted instead of silently looking like a vacancy without pay."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        nums = values.astype(float)
+        bad = pd.Series(np.isinf(nums.to_numpy()), index=values.index)
+    else:  # text (dumps), or anything a source sent: read as text, never as Python objects
+        nums = pd.to_numeric(values.astype("string"), errors="coerce").astype(float)
+        bad = _given(values, nums.isna()) | np.isinf(nums)
+    return nums.where(~bad), bad
+
+
 def _timestamps(values: pd.Series) -> pd.Series:
     """UTC timestamps: DuckDB already parsed hh's; text (flattened tables) takes the fast fixed
     format first and ISO 8601 in general for what that misses."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return values.dt.tz_convert("UTC") if values.dt.tz is not None else values.dt.tz_localize("UTC")
+    if values.dtype == object:  # whatever a source sent (numbers, lists): parsed as its text
+        values = values.astype("string")
     fast = pd.to_datetime(values, utc=True, errors="coerce", format="%Y-%m-%dT%H:%M:%S%z")
     missed = fast.isna() & values.notna()
     if missed.any():
@@ -131,10 +159,13 @@ def normalise(raw: pd.DataFrame, *, rates: dict[str, float] | None = None,
     out["title"] = distinct.take(codes).to_numpy(dtype=object)
     out["title_tags"] = _title_tags(pd.Series(distinct, dtype=object))[codes] if len(codes) else ""
     out["city"] = df["area_name"]
-    out["salary_from"] = pd.to_numeric(df["salary_from"], errors="coerce")
-    out["salary_to"] = pd.to_numeric(df["salary_to"], errors="coerce")
+    out["salary_from"], bad_from = _amounts(df["salary_from"])
+    out["salary_to"], bad_to = _amounts(df["salary_to"])
+    bad_salary = bad_from | bad_to
     out["gross"] = df["gross"].astype("boolean")
     out["published_at"] = _timestamps(df["published_at"])
+    # a date that was written but does not read: without the flag the row would count as undated
+    bad_date = _given(df["published_at"], out["published_at"].isna())
     out["loaded_at"] = pd.Timestamp(loaded_at)
     out["professional_roles"] = _list_cells(df["professional_roles"])
     out["skills"] = _list_cells(df["skills"])
@@ -182,13 +213,15 @@ def normalise(raw: pd.DataFrame, *, rates: dict[str, float] | None = None,
                               .to_numpy()), index=out.index)
     full_time = ~out["employment"].isin(_NOT_FULL_TIME)
     flags = {
-        "no_salary": ~has_pay,
+        "no_salary": ~has_pay & ~bad_salary,
         "not_monthly": has_pay & ~monthly,
         "unknown_currency": has_pay & rate.isna(),
         "absurd": usable & ((low_gross < ABSURD_LOW_RUB) | (top_gross > ABSURD_HIGH_RUB)
                             | (lo > hi)),
         "below_mrot": usable & full_time & (top_gross < mrot) & (top_gross >= ABSURD_LOW_RUB),
         "no_region": out["region_iso"].isna(),
+        "bad_salary": bad_salary,
+        "bad_date": bad_date,
     }
     out["flags"] = _flag_text(flags, out.index)
 

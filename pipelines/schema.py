@@ -84,6 +84,8 @@ FLAGS: dict[str, str] = {
     "below_mrot": "full-time monthly pay below the year's federal minimum wage (MROT)",
     "absurd": "pay outside any plausible monthly range, or from > to",
     "no_region": "place does not resolve to a Russian federal subject",
+    "bad_salary": "a pay bound was published but is not a number (e.g. written in words)",
+    "bad_date": "a publication date was given but cannot be read as a date",
 }
 
 LEVELS: tuple[str, ...] = ("intern", "junior", "middle", "senior", "lead", "head", "director")

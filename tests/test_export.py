@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -17,14 +18,21 @@ from analytics import export
     ("+7 999 123-45-67", "'+7 999 123-45-67"),
     ("-2+3", "'-2+3"),
     ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
-    ("\t=1+1", "'\t=1+1"),
-    ("\r=1+1", "'\r=1+1"),
+    ("\t=1+1", "'\t'=1+1"),  # and the tab itself separates cells in a TSV reading
+    ("\r=1+1", "'\r'=1+1"),
     ("  =cmd|' /C calc'!A0", "'  =cmd|' /C calc'!A0"),
     ("Менеджер по продажам", "Менеджер по продажам"),
     ("C++ разработчик", "C++ разработчик"),  # a + inside is harmless
     ("", ""),
     (None, None),
     (-5.0, -5.0),  # a number stays a number
+    # a cell can start after a separator inside the text: Russian Excel splits a comma CSV on ";"
+    ("Аккаунт-менеджер;=cmd|' /C calc'!A0;", "Аккаунт-менеджер;'=cmd|' /C calc'!A0;"),
+    ("a,=1+1", "a,'=1+1"),
+    ("Excel; @SUM(A1)", "Excel;' @SUM(A1)"),
+    ('x;"=1', 'x;\'"=1'),  # a quote does not hide it
+    ("a\n-1+2", "a\n'-1+2"),
+    ("C++, C#; Java", "C++, C#; Java"),
 ])
 def test_neutralise_cell(value, expected):
     assert export.neutralise_cell(value) == expected
@@ -83,3 +91,68 @@ def test_export_of_real_rows(snapshot_warehouse):
     assert len(back) == 500
     with_skills = [r for r in back if r["skills"]]
     assert with_skills and "; " in with_skills[0]["skills"]
+
+
+# Text a spreadsheet would run if a cell started with it, in every position a cell can start.
+HOSTILE = ["Аккаунт-менеджер;=cmd|' /C calc'!A0;", "a,=1+1", "x; +7 999 123-45-67", "ok;@SUM(A1)", "a;\t=1",
+           "a,\r=1", 'q";=1', 'q"",=1', "a; -2+3", "a;  =1", "=1;=2,=3", "\t\t=x", "Продажи, B2B;-",
+           "line\n=1", '"=1"', "a;\"\"=2"]
+# A negative number is a value, not a formula. Read with the other separator, a number field can
+# also lead a cell that glues the rest of its line on ('-1,"","x"'): still a number, then text that
+# is neutralised itself — no function call can start there.
+_NUMBER = re.compile(r'-?\d+(?:[.,]\d+)?(?:e[+-]?\d+)?(?:$|[",;])')
+
+
+def _hostile_frame() -> pd.DataFrame:
+    n = len(HOSTILE)
+    return pd.DataFrame({"title": HOSTILE, "employer": list(reversed(HOSTILE)),
+                         "skills": [[h, "=SUM(1)"] for h in HOSTILE], "pay": [-1.5 * i for i in range(n)],
+                         "n": list(range(-n // 2, n - n // 2)), "=header;=x": ["ok"] * n})
+
+
+def formula_cells(text: str) -> list[str]:
+    """Cells that would start a formula when ``text`` is read with "," or ";", honouring quotes or
+    splitting naively (the way a spreadsheet set to the other separator sees the file)."""
+    found = []
+    for sep in (",", ";"):
+        for quoting in (csv.QUOTE_MINIMAL, csv.QUOTE_NONE):
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep, quoting=quoting):
+                for cell in row:
+                    bare = cell.lstrip(' "')
+                    if bare[:1] in export.FORMULA_START and not _NUMBER.match(bare):
+                        found.append((sep, quoting, cell))
+    return found
+
+
+def test_a_naive_export_would_have_run_formulas():
+    """The check below is not vacuous: the same frame written plainly has formula cells."""
+    buf = io.StringIO()
+    _hostile_frame().to_csv(buf, index=False)
+    assert formula_cells(buf.getvalue())
+
+
+@pytest.mark.parametrize("excel_ru", [False, True])
+def test_no_cell_starts_a_formula_under_either_separator(excel_ru):
+    data = export.to_csv_bytes(_hostile_frame(), excel_ru=excel_ru)
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    assert formula_cells(text) == []
+    sep = ";" if excel_ru else ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    assert len(rows) == len(HOSTILE) + 1 and all(len(r) == 6 for r in rows)
+    assert rows[1][0] == "Аккаунт-менеджер;'=cmd|' /C calc'!A0;"  # the text, readable, not run
+
+
+def test_numbers_stay_numbers_negative_ones_too():
+    data = export.to_csv_bytes(_hostile_frame())
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert back["pay"].dtype == float and back["pay"].tolist() == [-1.5 * i for i in range(len(HOSTILE))]
+    assert back["n"].dtype == "int64" and back["n"].min() < 0
+    ru = pd.read_csv(io.BytesIO(export.to_csv_bytes(_hostile_frame(), excel_ru=True)), encoding="utf-8-sig",
+                     sep=";", decimal=",")
+    assert ru["pay"].tolist() == back["pay"].tolist()  # decimal comma: Russian Excel reads numbers
+
+
+def test_default_csv_keeps_the_comma_and_the_bom_every_field_quoted():
+    data = export.to_csv_bytes(pd.DataFrame({"a": ["x"], "b": [1.5]}))
+    assert data == '\ufeff"a","b"\n"x","1.5"\n'.encode()

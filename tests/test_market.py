@@ -269,3 +269,12 @@ def test_trend_window_leaves_out_stray_tails():
     assert market.bulk_window(even) is None
     fig = market.trend_figure(vol, "month", "en")
     assert fig.layout.title.text == "Vacancies published per month (n = 2,602)"
+
+
+def test_employer_names_on_the_chart_stay_text():
+    """An employer named like a link must not become one on the chart (plotly renders <a>, <b>)."""
+    employers = pd.DataFrame({"employer": ['<a href="https://evil.example">Сбер</a>', "<b>ООО</b>"],
+                              "n": [5, 3], "p50": [100_000.0, float("nan")]})
+    fig = market.employers_figure(employers, "net", "ru")
+    labels = list(fig.data[0].y)
+    assert all("<" not in y for y in labels) and "&lt;b&gt;ООО&lt;/b&gt;" in labels

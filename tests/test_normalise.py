@@ -168,3 +168,40 @@ def test_dedupe_keeps_newest_version():
                      _raw(salary_from=90000.0, published_at="2025-02-01T00:00:00+0300")])
     out = dedupe(normalise(raw, rates=RATES))
     assert len(out) == 1 and out.iloc[0]["salary_from"] == 90000
+
+
+def _mixed_raw() -> pd.DataFrame:
+    """A dump's rows: amounts as text, one written in words, one date that is not a date."""
+    rows = [_raw(source_id="ok", salary_from="80000", salary_to="120000.5"),
+            _raw(source_id="words", salary_from="от 50 тысяч"),
+            _raw(source_id="words_to", salary_from="70000", salary_to="сто тысяч"),
+            _raw(source_id="inf", salary_from=float("inf")),
+            _raw(source_id="bad_date", published_at="вчера"),
+            _raw(source_id="date_2300", published_at="2300-13-45T00:00:00+0300"),
+            _raw(source_id="no_date", published_at=None),
+            _raw(source_id="blank", salary_from="  ", published_at=" ")]
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_salary_in_words_and_unreadable_dates_are_flagged_not_silent_nulls():
+    out = normalise(_mixed_raw(), rates=RATES).set_index("source_id")
+    assert len(out) == 8  # rows are kept
+    flags = out["flags"].str.split(",")
+    assert out.loc["ok", "flags"] == "" and out.loc["ok", "pay_to_net_rub"] == 120000  # numeric text reads
+    for vid in ("words", "words_to", "inf"):
+        assert "bad_salary" in flags[vid], vid
+    assert "no_salary" not in flags["words"]  # pay was published, just not as a number
+    assert pd.isna(out.loc["words", "salary_from"]) and pd.isna(out.loc["inf", "pay_from_net_rub"])
+    for vid in ("bad_date", "date_2300"):
+        assert "bad_date" in flags[vid] and pd.isna(out.loc[vid, "published_at"]), vid
+    assert out.loc["no_date", "flags"] == ""  # no date given is undated, not bad
+    assert "no_salary" in flags["blank"] and "bad_salary" not in flags["blank"]
+    assert "bad_date" not in flags["blank"]
+
+
+def test_the_new_flags_are_declared_and_labelled():
+    from analytics.i18n import t
+    from pipelines.schema import FLAGS
+
+    for flag in ("bad_salary", "bad_date"):
+        assert FLAGS[flag] and t(f"data_flag_{flag}", "ru") != FLAGS[flag]

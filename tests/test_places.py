@@ -3,7 +3,6 @@ a cell of its own, widening to its region, then district, then Russia."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from analytics import bands, places, queries

@@ -156,3 +156,23 @@ def test_safe_csv_neutralises_formulas_but_not_numbers():
     assert back["title"].tolist() == ["'=1+1", "'+7 999", "'-x", "'@SUM(A1)", "'\tx", "plain", "a=b"]
     assert back["n"].tolist() == ["-1", "2", "3", "4", "5", "6", "7"]
     assert export.to_csv_bytes(df).startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Cyrillic right
+
+
+def test_a_field_over_the_csv_limit_is_named_not_a_crash():
+    """A 200 KB cell (an unclosed quote makes the rest of the file one cell) used to raise
+    ``_csv.Error: field larger than field limit``."""
+    data = ("title,region,amount,basis\nБухгалтер,Москва,60000,net\n" + "x" * 200_000 + ",Москва,1,net\n").encode()
+    err = _bad(data)
+    assert err.key == "cell_too_long"
+    assert err.message("en") == ("Row 3 has a cell longer than 131072 characters: check the quotes "
+                                 "(an unclosed \" joins the rest of the file into one cell).")
+    assert err.message("ru").startswith("В строке 3 ячейка длиннее 131072 символов")
+    assert _bad(b'title,region,amount,basis\n"unclosed,' + b"y" * 200_000 + b"\n").key == "cell_too_long"
+
+
+@pytest.mark.parametrize("data", [b";;;\n;;;\n", b",,,", b"|\t|\n\t", b'"";"";""\n', b"\xef\xbb\xbf;;\r\n;;"])
+def test_a_file_of_separators_only_is_empty(data):
+    err = _bad(data)
+    assert err.key == "no_text"
+    assert err.message("en") == "The file holds only separators and no text."
+    assert err.message("ru") == "В файле только разделители, текста нет."

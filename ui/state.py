@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
 
 from analytics import queries
 from analytics.filters import Filters
+from analytics.i18n import t
+from pipelines.config import ConfigError
+
+_LOG = logging.getLogger("vilka.app")
 
 
 @dataclass(frozen=True)
@@ -38,3 +45,22 @@ def context() -> Context:
     lang = st.session_state.get("lang", "ru")
     wh = st.session_state.get("wh") or queries.warehouse_key()
     return Context(lang=lang, wh=wh, filters=st.session_state.get("filters", Filters()))
+
+
+@contextmanager
+def friendly_errors(lang: str) -> Iterator[None]:
+    """Around app.py's work, the frame and every page it runs: a warehouse that cannot be read
+    (being written, not a vilka warehouse) or a bad ``VILKA_*`` setting becomes one short message
+    in the visitor's language and the run stops; the detail (path, DuckDB's text, traceback) goes to
+    the server log only. Anything else is a bug and goes to Streamlit's handler, which
+    ``client.showErrorDetails = "none"`` keeps generic for visitors."""
+    try:
+        yield
+    except queries.WarehouseUnavailable as exc:
+        _LOG.warning("warehouse unavailable: %s", exc, exc_info=exc)
+        st.error(exc.message(lang))
+        st.stop()
+    except ConfigError as exc:
+        _LOG.error("configuration: %s", exc)
+        st.error(t("config_error", lang))
+        st.stop()

@@ -182,6 +182,16 @@ TEXT = {
         "en": "The file is {size} MB; the limit is {limit} MB.",
     },
     "offer_err_empty": {"ru": "Файл пустой.", "en": "The file is empty."},
+    "offer_err_no_text": {"ru": "В файле только разделители, текста нет.",
+                          "en": "The file holds only separators and no text."},
+    "offer_err_cell_too_long": {
+        "ru": "В строке {row} ячейка длиннее {limit} символов: проверьте кавычки (незакрытая \" склеивает "
+              "остаток файла в одну ячейку).",
+        "en": "Row {row} has a cell longer than {limit} characters: check the quotes (an unclosed \" joins "
+              "the rest of the file into one cell).",
+    },
+    "offer_err_csv": {"ru": "Строку {row} не удалось прочитать как CSV: проверьте кавычки и разделитель.",
+                      "en": "Row {row} cannot be read as CSV: check the quotes and the separator."},
     "offer_err_excel": {
         "ru": "Это файл Excel (.xlsx), а не CSV. Сохраните его как «CSV UTF-8».",
         "en": "This is an Excel workbook (.xlsx), not CSV. Save it as “CSV UTF-8”.",

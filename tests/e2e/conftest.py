@@ -130,7 +130,9 @@ def app_url(snapshot_warehouse, tmp_path_factory, browser) -> Iterator[str]:
     ``pages/``-directory mode (see test_widgets.py), which would make whichever test ran first
     behave differently from the rest.
     """
-    with streamlit_server(snapshot_warehouse, tmp_path_factory.mktemp("streamlit")) as base:
+    # opt-in: VILKA_E2E_WAREHOUSE=<a warehouse file or Parquet lake directory> runs the pages on it
+    wh = Path(os.environ["VILKA_E2E_WAREHOUSE"]) if os.environ.get("VILKA_E2E_WAREHOUSE") else snapshot_warehouse
+    with streamlit_server(wh, tmp_path_factory.mktemp("streamlit")) as base:
         with app_tab(browser, base) as app:
             app.open("")
         yield base
