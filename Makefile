@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 WAREHOUSE ?= $(or $(VILKA_WAREHOUSE),data/warehouse.duckdb)
 
-.PHONY: run test lint bench snapshot clean-warehouse
+.PHONY: run test lint bench snapshot clean-warehouse scale-check
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,16 @@ test: $(VENV)/.dev
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
+
+# Issue #12's proof, run by .ci/run after `make test`: the Spark parity at 100 000 generated
+# vacancies, then every browser test on a Parquet lake that Spark built from the embedded snapshot.
+SCALE := $(or $(TMPDIR),/tmp)/vilka-scale-check
+scale-check: $(VENV)/.dev
+	rm -rf $(SCALE) && mkdir -p $(SCALE)/raw
+	VILKA_PARITY_ITEMS=100000 $(PY) -m pytest -q -p no:cacheprovider tests/test_spark.py
+	$(PY) -m pipelines rebuild --engine spark --master 'local[2]' --raw $(SCALE)/raw --lake $(SCALE)/lake
+	VILKA_E2E_WAREHOUSE=$(SCALE)/lake $(PY) -m pytest -q -p no:cacheprovider tests/e2e
+	rm -rf $(SCALE)
 
 bench: $(VENV)/.dev
 	$(PY) -m benchmarks

@@ -75,6 +75,11 @@ def bands_figure(cells: pd.DataFrame, label_col: str, basis: str, lang: str = "r
         error_x={"type": "data", "symmetric": False, "array": shown["p50_ci_high"] - shown["p50"],
                  "arrayminus": shown["p50"] - shown["p50_ci_low"], "color": MEDIAN, "thickness": 1, "width": 4},
         hovertext=hover, hoverinfo="text"))
+    if len(shown) and shown["p50_ci_low"].notna().any():
+        # the whiskers belong to the median trace, whose legend mark cannot show them: a legend-only
+        # entry in their colour and thickness says what they are
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=t("median_ci_legend", lang),
+                                 line={"color": MEDIAN, "width": 1}, hoverinfo="skip"))
     if len(hidden):
         fig.add_trace(go.Scatter(
             y=hidden["label"], x=[0] * len(hidden), mode="text", showlegend=False, hoverinfo="skip",

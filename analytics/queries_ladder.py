@@ -9,6 +9,8 @@ value travels as a bound parameter.
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 import streamlit as st
 
@@ -16,13 +18,27 @@ from analytics import ladder as ladder_mod
 from analytics import recency
 from analytics.filters import Filters, pay_columns, where
 from analytics.queries import _TTL, WH, _df
+from pipelines.classify import load_rules
 
-# the title as rung title words are compared: lower case, ё → е (analytics.ladder.normalise_title)
-_TITLE = "replace(lower(title), 'ё', 'е')"
+# The title as rung title words are compared: lower case, ё → е (analytics.ladder.normalise_title),
+# and every Latin letter with a Cyrillic look-alike (lookalikes.yaml) written in Cyrillic, on both
+# sides, so "Aккаунт-директор" typed with a Latin A still fits the rung "аккаунт-директор" (the
+# classifier folds such titles too). The two letter strings travel as parameters of each LIKE.
+_TITLE = "translate(replace(lower(title), 'ё', 'е'), ?, ?)"
 
 
-def _like(word: str) -> str:
-    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+@cache
+def _fold() -> tuple[str, str]:
+    pairs = load_rules().lookalikes
+    return "".join(pairs), "".join(pairs.values())
+
+
+def _like(word: str) -> list[str]:
+    """The parameters of one ``_TITLE LIKE ?``: the fold's two letter strings and the pattern."""
+    latin, cyrillic = _fold()
+    folded = word.translate(str.maketrans(latin, cyrillic))
+    return [latin, cyrillic,
+            "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"]
 
 
 def _rung_condition(rung: ladder_mod.Rung) -> tuple[str, list]:
@@ -31,10 +47,10 @@ def _rung_condition(rung: ladder_mod.Rung) -> tuple[str, list]:
     params: list = [list(rung.professions), list(rung.levels)]
     if rung.titles:
         sql += " AND (" + " OR ".join(f"{_TITLE} LIKE ? ESCAPE '\\'" for _ in rung.titles) + ")"
-        params += [_like(w) for w in rung.titles]
+        params += [p for w in rung.titles for p in _like(w)]
     if rung.exclude_titles:
         sql += " AND NOT (" + " OR ".join(f"{_TITLE} LIKE ? ESCAPE '\\'" for _ in rung.exclude_titles) + ")"
-        params += [_like(w) for w in rung.exclude_titles]
+        params += [p for w in rung.exclude_titles for p in _like(w)]
     return sql + ")", params
 
 

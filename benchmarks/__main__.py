@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import report
+from benchmarks import bench_spark, report
 from benchmarks.bench_harvest import bench_harvest
 from benchmarks.bench_memory import bench_app_memory
 from benchmarks.bench_pipeline import run_flatten, run_load, run_naive_normalise, run_normalise
@@ -41,6 +41,9 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--naive-rows", type=int, default=20_000, help="rows the per-row baseline runs")
     ap.add_argument("--naive-inserts", type=int, default=2_000, help="rows the INSERT baseline runs")
     ap.add_argument("--no-browser", action="store_true", help="skip figure 5 (app memory)")
+    ap.add_argument("--spark-items", type=int, default=None,
+                    help="vacancies for figures 6-7 (Spark rebuild, lake queries); default: the largest size")
+    ap.add_argument("--no-spark", action="store_true", help="skip figures 6-7 (Spark rebuild, lake queries)")
     ap.add_argument("--keep", action="store_true", help="keep the generated data and warehouses")
     ap.add_argument("--work-dir", type=Path, default=None, help="where to generate (default: a temp dir)")
     args = ap.parse_args(argv)
@@ -128,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         _print_memory(f5)
     elif args.no_browser:
         print("\n5. app memory: skipped (--no-browser)")
+    if args.no_spark:
+        print("\n6-7. Spark rebuild and lake queries: skipped (--no-spark)")
+    else:
+        _log(f"Spark rebuild of {num(args.spark_items or max(args.sizes))} vacancies")
+        bench_spark.main(["--items", str(args.spark_items or max(args.sizes))])
     print("\nload average at end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     return 0
 

@@ -21,6 +21,9 @@ RAW_COLUMNS: tuple[str, ...] = (
     "experience", "employment", "schedule", "work_format", "professional_roles", "skills",
     "published_at",
 )
+# Optional booleans a reader adds when it sees, before typing, that a pay bound or the date was
+# written but is unreadable (hh JSON: ``from: "пятьдесят тысяч"``); the normaliser flags those rows.
+UNREAD_COLUMNS: tuple[str, ...] = ("salary_unread", "date_unread")
 
 # The parts of an hh vacancy the normaliser reads, as a DuckDB JSON structure: each page is parsed
 # once into typed structs (reading ``it->>'$.x'`` field by field re-parses the item per field,
@@ -29,8 +32,8 @@ RAW_COLUMNS: tuple[str, ...] = (
 _ITEM = (
     '{"id":"VARCHAR","name":"VARCHAR","employer":{"id":"VARCHAR","name":"VARCHAR"},'
     '"area":{"id":"VARCHAR","name":"VARCHAR"},'
-    '"salary":{"from":"DOUBLE","to":"DOUBLE","currency":"VARCHAR","gross":"BOOLEAN"},'
-    '"salary_range":{"from":"DOUBLE","to":"DOUBLE","currency":"VARCHAR","gross":"BOOLEAN",'
+    '"salary":{"from":"JSON","to":"JSON","currency":"VARCHAR","gross":"BOOLEAN"},'
+    '"salary_range":{"from":"JSON","to":"JSON","currency":"VARCHAR","gross":"BOOLEAN",'
     '"mode":{"id":"VARCHAR"}},'
     '"experience":{"id":"VARCHAR"},"employment":{"id":"VARCHAR"},"schedule":{"id":"VARCHAR"},'
     '"work_format":[{"id":"VARCHAR"}],"professional_roles":[{"id":"VARCHAR"}],'
@@ -38,7 +41,28 @@ _ITEM = (
 )
 _PAGE = '{"items":[' + _ITEM + '],"found":"BIGINT"}'
 
-_ITEM_FIELDS = """
+
+def _bound(name: str) -> str:
+    """A pay bound as a number, read from its JSON as given: numbers and numeric text pass, while
+    text that is no number ("от 50 тысяч"), booleans and lists become NULL. Typed extraction
+    (``DOUBLE``) would turn words into a silent NULL and ``true`` into 1.0 before the normaliser
+    could flag them, so the bound is kept as JSON until here."""
+    j = f'coalesce(it.salary_range."{name}", it.salary."{name}")'
+    return (f"CASE WHEN json_type({j}) IN ('BOOLEAN', 'ARRAY', 'OBJECT') THEN NULL "
+            f"ELSE TRY_CAST({j} AS DOUBLE) END")
+
+
+def _bound_unread(name: str) -> str:
+    """True where a bound was written (not null, not blank text) but is not a number."""
+    j = f'coalesce(it.salary_range."{name}", it.salary."{name}")'
+    return (f"({j} IS NOT NULL AND ({_bound(name)}) IS NULL "
+            f"AND NOT (json_type({j}) = 'VARCHAR' AND trim({j} ->> '$') = ''))")
+
+
+_DATE = ("coalesce(try_strptime(it.published_at, '%Y-%m-%dT%H:%M:%S%z'), "
+         "TRY_CAST(it.published_at AS TIMESTAMPTZ))")
+
+_ITEM_FIELDS = f"""
   'hh' AS source,
   it.id AS source_id,
   it.name AS title,
@@ -46,8 +70,8 @@ _ITEM_FIELDS = """
   it.employer.id AS employer_id,
   it.area.id AS area_id,
   it.area.name AS area_name,
-  coalesce(it.salary_range."from", it.salary."from") AS salary_from,
-  coalesce(it.salary_range."to", it.salary."to") AS salary_to,
+  {_bound("from")} AS salary_from,
+  {_bound("to")} AS salary_to,
   coalesce(it.salary_range.currency, it.salary.currency) AS currency,
   coalesce(it.salary_range.gross, it.salary.gross) AS gross,
   it.salary_range.mode.id AS salary_mode,
@@ -61,7 +85,9 @@ _ITEM_FIELDS = """
        WHEN it.schedule.id = 'remote' THEN 'remote' END AS work_format,
   coalesce(list_transform(it.professional_roles, x -> x.id), []) AS professional_roles,
   coalesce(list_transform(it.key_skills, x -> x.name), []) AS skills,
-  try_strptime(it.published_at, '%Y-%m-%dT%H:%M:%S%z') AS published_at
+  {_DATE} AS published_at,
+  {_bound_unread("from")} OR {_bound_unread("to")} AS salary_unread,
+  (trim(it.published_at) <> '' AND {_DATE} IS NULL) AS date_unread
 """
 
 

@@ -103,6 +103,13 @@ def _given(values: pd.Series, missed: pd.Series) -> pd.Series:
     return given
 
 
+def _unread(df: pd.DataFrame, col: str) -> pd.Series:
+    """A reader's own "written but unreadable" mark (``flatten.UNREAD_COLUMNS``), False if absent."""
+    if col not in df:
+        return pd.Series(False, index=df.index)
+    return df[col].astype("boolean").fillna(False).astype(bool)
+
+
 def _amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(numbers, bad) of a published pay bound. Numbers pass as they are; text is read as a number
     ("80000", " 1.2e5 "). A value that was given but is no finite number — "от 50 тысяч", a
@@ -161,11 +168,11 @@ def normalise(raw: pd.DataFrame, *, rates: dict[str, float] | None = None,
     out["city"] = df["area_name"]
     out["salary_from"], bad_from = _amounts(df["salary_from"])
     out["salary_to"], bad_to = _amounts(df["salary_to"])
-    bad_salary = bad_from | bad_to
+    bad_salary = bad_from | bad_to | _unread(df, "salary_unread")
     out["gross"] = df["gross"].astype("boolean")
     out["published_at"] = _timestamps(df["published_at"])
     # a date that was written but does not read: without the flag the row would count as undated
-    bad_date = _given(df["published_at"], out["published_at"].isna())
+    bad_date = _given(df["published_at"], out["published_at"].isna()) | _unread(df, "date_unread")
     out["loaded_at"] = pd.Timestamp(loaded_at)
     out["professional_roles"] = _list_cells(df["professional_roles"])
     out["skills"] = _list_cells(df["skills"])

@@ -26,3 +26,19 @@ def test_fit_makes_room_for_the_lines():
     fig = charts.fit(go.Figure(layout={"title": {"text": "слово " * 30}}))
     lines = fig.layout.title.text.count("<br>") + 1
     assert lines >= 4 and fig.layout.margin.t >= 28 + 20 * lines
+
+
+def test_the_bands_legend_names_the_median_whiskers_when_they_are_drawn():
+    import pandas as pd
+
+    from analytics import figures
+
+    cells = pd.DataFrame({"label": ["Москва", "Казань"], "n": [40, 3],
+                          "p10": [50e3, None], "p25": [60e3, None], "p50": [70e3, None], "p75": [80e3, None],
+                          "p90": [90e3, None], "p50_ci_low": [65e3, None], "p50_ci_high": [75e3, None]})
+    names = [tr.name for tr in figures.bands_figure(cells, "label", "net", "ru").data if tr.showlegend is not False]
+    assert names == ["P10–P90", "P25–P75", "медиана", "95% ДИ медианы (усы у метки)"]
+    en = [tr.name for tr in figures.bands_figure(cells, "label", "net", "en").data]
+    assert "95% CI of the median (whiskers)" in en
+    no_ci = cells.assign(p50_ci_low=None, p50_ci_high=None)
+    assert len([tr for tr in figures.bands_figure(no_ci, "label", "net", "ru").data if tr.name]) == 3

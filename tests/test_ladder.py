@@ -315,3 +315,27 @@ def test_a_rung_uses_the_latest_12_months_of_its_place_then_older_data_before_an
     assert [(w, n) for _, _, w, n in cells.loc[0, "trail"]] == [(12, 3), (24, 3), (0, 13)]
     note = ladder.widen_note(cells.loc[0, "trail"], "ru")
     assert "последние 12 мес. данных" in note and "все даты (n = 13)" in note
+
+
+def test_rung_title_words_see_titles_typed_with_look_alike_latin_letters(snapshot_warehouse, tmp_path):
+    """Every Cyrillic "о" and "а" of the account managers' titles typed as Latin look-alikes
+    ("Рукoвoдитель", "Aккаунт") must leave each vacancy on the same rung: the rung words are
+    compared with look-alike letters folded, as the classifier compares its rules."""
+    import shutil
+
+    import duckdb
+
+    from analytics import queries_ladder
+
+    copy = tmp_path / "lookalike.duckdb"
+    shutil.copy(snapshot_warehouse, copy)
+    con = duckdb.connect(str(copy))
+    changed = con.execute("""UPDATE vacancies SET title = replace(replace(title, 'о', 'o'), 'а', 'a')
+                             WHERE profession = 'account_manager' AND regexp_matches(title, '[оа]')""").fetchone()[0]
+    con.close()
+    assert changed > 50
+    before = queries_ladder.rung_rows((str(snapshot_warehouse), snapshot_warehouse.stat().st_mtime),
+                                      Filters(), "account_management")
+    after = queries_ladder.rung_rows((str(copy), copy.stat().st_mtime), Filters(), "account_management")
+    assert before["rung"].value_counts().to_dict() == after["rung"].value_counts().to_dict()
+    assert before["rung"].nunique() >= 4  # the top rung, which needs title words, is reached

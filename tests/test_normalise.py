@@ -205,3 +205,32 @@ def test_the_new_flags_are_declared_and_labelled():
 
     for flag in ("bad_salary", "bad_date"):
         assert FLAGS[flag] and t(f"data_flag_{flag}", "ru") != FLAGS[flag]
+
+
+def test_hh_json_with_pay_in_words_or_a_bad_date_is_flagged_through_flatten(tmp_path):
+    """The same cases arriving as hh JSON: flatten keeps each bound as JSON until it is read, so
+    words, booleans and unreadable dates reach the normaliser as flags instead of silent NULLs."""
+    real = next(iter(_items("2025_data_engineer_moscow").values()))
+
+    def item(vid: str, salary: dict, published_at: str | None) -> dict:
+        return {**real, "id": vid, "salary": None, "published_at": published_at,
+                "salary_range": {**salary, "currency": "RUR", "gross": False}}
+
+    stamp = "2025-03-04T10:00:00+0300"
+    items = [item("ok", {"from": 60000, "to": "80000"}, "2025-03-04T10:00:00+03:00"),
+             item("words", {"from": "пятьдесят тысяч", "to": None}, stamp),
+             item("bool", {"from": True, "to": None}, stamp),
+             item("blank", {"from": " ", "to": None}, " "),
+             item("bad_date", {"from": 60000, "to": None}, "вчера")]
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"items": items, "found": len(items)}, ensure_ascii=False))
+    out = normalise(search_pages_frame([page]), rates=RATES).set_index("source_id")
+    flags = out["flags"].str.split(",")
+    assert out.loc["ok", "flags"] == "" and out.loc["ok", "salary_to"] == 80000
+    assert out.loc["ok", "published_at"] == pd.Timestamp("2025-03-04T07:00:00Z")
+    for vid in ("words", "bool"):
+        assert "bad_salary" in flags[vid] and "no_salary" not in flags[vid], vid
+        assert pd.isna(out.loc[vid, "salary_from"]), vid
+    assert "no_salary" in flags["blank"] and "bad_salary" not in flags["blank"]
+    assert "bad_date" not in flags["blank"] and pd.isna(out.loc["blank", "published_at"])
+    assert "bad_date" in flags["bad_date"] and pd.isna(out.loc["bad_date", "published_at"])

@@ -1,4 +1,5 @@
 TEXT = {
+    "median_ci_legend": {"ru": "95% ДИ медианы (усы у метки)", "en": "95% CI of the median (whiskers)"},
     "pr_view_raw": {
         "ru": "Показать медианы «от» и «до», как в объявлениях (без оценки)",
         "en": "Show the ads' median “from” and “to” (no estimate)",

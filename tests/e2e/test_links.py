@@ -47,7 +47,13 @@ def test_a_link_reproduces_the_page_in_a_new_browser(browser, app_url, app_page,
         other.open(link.removeprefix(app_url + "/"))
         expect(other.page.locator(EXCEPTION)).to_have_count(0)
         _charts_drawn(other)
-        assert other.page.locator('[data-testid="stMain"]').inner_text() == text  # same numbers, same words
+        # a page with several charts may still be adding its last one: wait for the run to settle
+        main = other.page.locator('[data-testid="stMain"]')
+        for _ in range(60):
+            if main.inner_text() == text:
+                break
+            other.page.wait_for_timeout(250)
+        assert main.inner_text() == text  # same numbers, same words
         assert chart_categories(other) == charts
 
 

@@ -34,9 +34,9 @@ def has_charts(stem: str) -> bool:
 
 def chart_categories(app) -> list[str]:
     """The y categories of the first plotly chart, over all its traces (plotly keeps the figure's
-    data on the chart's div)."""
+    data on the chart's div; a legend-only trace has y = [null], which is no category)."""
     ys = app.page.evaluate("""() => (document.querySelector('.js-plotly-plot').data || [])
-        .flatMap(tr => Array.from(tr.y || []))""")
+        .flatMap(tr => Array.from(tr.y || [])).filter(v => v !== null)""")
     return sorted(set(map(str, ys)))
 
 
