@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import app_tab
 
@@ -42,6 +43,8 @@ def test_language_switch_keeps_the_filters_and_shows_them_translated(app_page):
     app_page.pick("f_regions", "Москва")
     app_page.choose("f_basis", "до вычета НДФЛ (gross)")
     app_page.choose("lang", "English")
+    # the switch re-keys the widgets (a second run restores their values): wait for it
+    expect(app_page.page.locator(".st-key-f_regions_en [data-tag]")).to_have_count(1)
     tags = app_page.tags("f_regions_en")  # English widgets have their own keys (ui/sidebar.py)
     assert len(tags) == 1 and tags[0].startswith("Moscow")
     checked = app_page.page.locator('.st-key-f_basis_en input[type="radio"]:checked')
@@ -49,4 +52,5 @@ def test_language_switch_keeps_the_filters_and_shows_them_translated(app_page):
     label = app_page.page.locator('.st-key-f_basis_en label:has(input:checked)').inner_text()
     assert "gross" in label and "before tax" in label
     app_page.choose("lang", "Русский")
+    expect(app_page.page.locator(".st-key-f_regions [data-tag]")).to_have_count(1)
     assert app_page.tags("f_regions")[0].startswith("Москва")
