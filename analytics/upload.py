@@ -1,11 +1,17 @@
-"""A salary table uploaded as CSV: read it, check it, say exactly what is wrong; and export results safely.
+"""A salary table uploaded as CSV or Excel: read it, check it, say exactly what is wrong.
 
-What people really upload: Excel's "CSV" in Windows-1251 with ";" separators, Russian headers, amounts
-written "150 000", "150 000,50 ₽" or "сто тысяч", bases written "на руки"/"gross". Everything that can be
-read is read (the encoding and the separator are detected, headers matched in Russian or English); a
-row that cannot be used is skipped and named ("row 4: amount 'сто тысяч' is not a number") — a file that
-cannot be used at all raises :class:`BadUpload` naming the problem. Row numbers are spreadsheet rows:
-the header is row 1.
+What people really upload: Excel's "CSV" in Windows-1251 with ";" separators, or the .xlsx workbook
+itself; Russian headers, amounts written "150 000", "150 000,50 ₽" or "сто тысяч", bases written "на
+руки"/"gross". Everything that can be read is read (CSV's encoding and separator are detected; of a
+workbook, the first sheet; headers matched in Russian or English); a row that cannot be used is
+skipped and named ("row 4: amount 'сто тысяч' is not a number") — a file that cannot be used at all
+raises :class:`BadUpload` naming the problem. Row numbers are spreadsheet rows: the header is row 1.
+
+The basis (on hand or before NDFL) decides which market pay a row is compared with. HR tables often
+have no such column: then it is taken from the amount's header when that names it ("Зарплата, gross"),
+otherwise every row is read as net — the most common way Russian pay is quoted — and
+``attrs["basis_from"] == "default"`` tells the page to say so and offer the switch
+(:func:`with_basis`). A guessed basis is never silent.
 
 The data stays in memory: nothing here (or in the page) writes it anywhere; the benchmark only reads
 the warehouse. Units: amounts in roubles, per month unless the optional period column says year.
@@ -15,9 +21,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import math
 import re
+import warnings
+import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -25,12 +35,18 @@ import pandas as pd
 from analytics.i18n import t
 from pipelines import reference as _reference
 
-__all__ = ["BadUpload", "Problem", "MAX_BYTES", "MAX_ROWS", "parse_salary_table", "resolve_regions"]
+__all__ = ["BadUpload", "Problem", "MAX_BYTES", "MAX_ROWS", "parse_salary_table", "resolve_regions", "with_basis"]
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 10_000
+# An .xlsx is a zip: 20 MB of it can unpack to gigabytes. A salary table of MAX_ROWS rows is a few MB of
+# XML, so more than this is refused before anything is parsed (zipfile never inflates a member past
+# its declared size, so the declared sizes are a real bound).
+MAX_UNPACKED = 100 * 1024 * 1024
+MAX_COLUMNS = 100  # of a workbook row, read; a salary table has a handful
+_EXCEL_LAST_ROW = 1_048_576
 SEPARATORS = (",", ";", "\t", "|")
-COLUMNS = ("title", "region", "amount", "basis")  # required, in this order
+COLUMNS = ("title", "region", "amount")  # required, in this order; "basis" and "period" are optional
 HEADERS: dict[str, tuple[str, ...]] = {  # normalised header → column; Russian and English
     "title": ("title", "должность", "job title", "position", "вакансия", "позиция", "название должности"),
     "region": ("region", "регион", "субъект", "субъект рф", "город", "city"),
@@ -73,8 +89,6 @@ class Problem:
 
 def _decode(data: bytes) -> tuple[str, str]:
     """Text and encoding name: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1251."""
-    if data.startswith(b"PK\x03\x04"):
-        raise BadUpload("excel")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "UTF-16"
@@ -198,15 +212,104 @@ def _records(text: str, sep: str) -> list[tuple[int, list[str]]]:
     return out
 
 
-def parse_salary_table(data: bytes) -> tuple[pd.DataFrame, list[Problem]]:
-    """CSV bytes → (usable rows, problems of the skipped rows); raises :class:`BadUpload` for a bad file.
+# ------------------------------------------------------------------------------------------ Excel
 
-    Columns out: ``row`` (spreadsheet row, header = 1), ``title``, ``region`` (as written),
-    ``region_iso``, ``amount`` (roubles), ``basis`` (net/gross), ``period`` (month/year). ``attrs`` holds
-    ``encoding`` and ``separator``. The size is checked before anything is decoded.
-    """
-    if len(data) > MAX_BYTES:
-        raise BadUpload("too_big", size=f"{len(data) / 1024 / 1024:.1f}", limit=MAX_BYTES // (1024 * 1024))
+ZIP_MAGIC = b"PK\x03\x04"  # .xlsx (and any zip)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and a password-protected .xlsx
+# A password-protected .xlsx is not a zip but an OLE container holding the encrypted zip as a stream
+# of this name (UTF-16 in the container's directory).
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def _ole_problem(data: bytes) -> BadUpload:
+    """What an OLE container is to the person who uploaded it: a locked .xlsx, or an old .xls."""
+    return BadUpload("xlsx_encrypted" if _ENCRYPTED in data else "xls")
+
+
+def _cell_text(value: object) -> str:
+    """A workbook value as the text a CSV would hold: 150000.0 → "150000" (so messages quote what
+    the person sees), dates in ISO form, empty cells "" ."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    return str(value)
+
+
+def _unpacked_size(data: bytes) -> int:
+    """The size the zip declares for its members together; BadUpload when it cannot be opened (zipfile
+    raises anything from BadZipFile to NotImplementedError for a damaged directory: all mean "damaged")."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return sum(i.file_size for i in z.infolist())
+    except Exception:
+        raise BadUpload("xlsx_broken") from None
+
+
+def _sheet_rows(rows: Iterable[tuple]) -> list[tuple[int, list[str]]]:
+    """(spreadsheet row, texts) of the rows that hold any text, each as wide as the header (the first
+    such row): a cell right of the header is a note beside the table, not a shifted field — in a
+    workbook the columns cannot shift. Stops one row past MAX_ROWS: more is refused anyway."""
+    out: list[tuple[int, list[str]]] = []
+    width = 0
+    for number, values in enumerate(rows, start=1):
+        if number > _EXCEL_LAST_ROW:  # only a malformed sheet numbers rows past Excel's last one
+            raise BadUpload("xlsx_broken")
+        if values.count(None) == len(values):  # fast path: a sheet can be a million empty rows long
+            continue
+        texts = [_cell_text(v) for v in values]
+        if not any(c.strip() for c in texts):
+            continue
+        if not out:
+            while texts and not texts[-1].strip():
+                texts.pop()
+            width = len(texts)
+        out.append((number, (texts + [""] * width)[:width]))
+        if len(out) > MAX_ROWS + 1:
+            raise BadUpload("xlsx_too_many_rows", limit=MAX_ROWS)
+    return out
+
+
+def _xlsx_records(data: bytes) -> tuple[list[tuple[int, list[str]]], dict[str, str]]:
+    """Rows of the workbook's first sheet, as :func:`_records` gives them for a CSV, and its name.
+
+    Read-only and values-only: a formula gives the value Excel last computed (a file written by a
+    program that never computed it gives an empty cell), never its source. Any failure inside the
+    workbook — a damaged zip, missing parts, XML that does not parse — is one message, "damaged", not a
+    traceback: the file comes from outside, and what exactly broke inside it does not help its owner."""
+    from openpyxl import load_workbook  # only an uploaded workbook needs it
+
+    if _unpacked_size(data) > MAX_UNPACKED:
+        raise BadUpload("xlsx_unpacked", limit=MAX_UNPACKED // (1024 * 1024))
+    try:
+        with warnings.catch_warnings():  # "no default style", "extension not supported": not the user's concern
+            warnings.simplefilter("ignore")
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                if not wb.worksheets:
+                    raise BadUpload("xlsx_empty")
+                ws = wb.worksheets[0]
+                ws.reset_dimensions()  # the stored size can lie; read the cells that are there
+                records = _sheet_rows(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True))
+                name = str(ws.title)
+            finally:
+                wb.close()
+    except BadUpload:
+        raise
+    except Exception:  # see the docstring: any fault inside the file is "damaged"
+        raise BadUpload("xlsx_broken") from None
+    if not records:
+        raise BadUpload("xlsx_empty")
+    return records, {"sheet": name}
+
+
+# ------------------------------------------------------------------------------------------ parsing
+
+
+def _csv_records(data: bytes) -> tuple[list[tuple[int, list[str]]], dict[str, str]]:
+    """Rows of a CSV (see :func:`_records`) and how it was read: encoding and separator."""
     if not data.strip():
         raise BadUpload("empty")
     text, encoding = _decode(data)
@@ -217,6 +320,41 @@ def parse_salary_table(data: bytes) -> tuple[pd.DataFrame, list[Problem]]:
     records = _records(text, sep)
     if not records:
         raise BadUpload("no_text")
+    return records, {"encoding": encoding, "separator": sep}
+
+
+def _read_records(data: bytes) -> tuple[list[tuple[int, list[str]]], dict[str, str]]:
+    """Rows of the file by what its bytes are, not by its name: an .xlsx renamed .csv is still read."""
+    if data.startswith(ZIP_MAGIC):
+        return _xlsx_records(data)
+    if data.startswith(OLE_MAGIC):
+        raise _ole_problem(data)
+    return _csv_records(data)
+
+
+def with_basis(table: pd.DataFrame, basis: str) -> pd.DataFrame:
+    """``table`` with every row on ``basis``: the person's answer to "are these amounts net or gross?"
+    for a file that does not say (``attrs["basis_from"] == "default"``). The input is untouched."""
+    out = table.copy()
+    out["basis"] = basis
+    out.attrs = {**table.attrs, "basis": basis}
+    return out
+
+
+def parse_salary_table(data: bytes) -> tuple[pd.DataFrame, list[Problem]]:
+    """CSV or .xlsx bytes → (usable rows, problems of the skipped rows); raises :class:`BadUpload` for a
+    bad file.
+
+    Columns out: ``row`` (spreadsheet row, header = 1), ``title``, ``region`` (as written),
+    ``region_iso``, ``amount`` (roubles), ``basis`` (net/gross), ``period`` (month/year). ``attrs`` holds
+    ``encoding`` and ``separator`` of a CSV or ``sheet`` of a workbook, and ``basis_from``: "column",
+    "header" (the amount's header names it) or "default" (nothing says: read as net, see the module
+    docstring) — with ``basis``, the one basis of every row, unless it is "column". The size is checked
+    before anything is decoded or unpacked.
+    """
+    if len(data) > MAX_BYTES:
+        raise BadUpload("too_big", size=f"{len(data) / 1024 / 1024:.1f}", limit=MAX_BYTES // (1024 * 1024))
+    records, attrs = _read_records(data)
     header_row, header = records[0]
     where = {}
     for pos, name in enumerate(header):
@@ -241,10 +379,15 @@ def parse_salary_table(data: bytes) -> tuple[pd.DataFrame, list[Problem]]:
     def col(name: str) -> list[str]:
         return [f[where[name]].strip() if name in where and where[name] < len(f) else "" for _, f in body]
 
+    if "basis" in where:
+        basis_from, fixed_basis = "column", None
+    else:  # "Зарплата, gross" says it; a bare "Зарплата" does not, and is read as net (module docstring)
+        named = _basis(header[where["amount"]])
+        basis_from, fixed_basis = ("header", named) if named else ("default", "net")
     df = pd.DataFrame({"row": [r for r, _ in body], "title": col("title"), "region": col("region"),
                        "amount_text": col("amount"), "basis_text": col("basis"), "period_text": col("period")})
     df["amount"] = [parse_amount(v) for v in df["amount_text"]]
-    df["basis"] = [_basis(v) for v in df["basis_text"]]
+    df["basis"] = [_basis(v) for v in df["basis_text"]] if fixed_basis is None else fixed_basis
     df["period"] = [_period(v) for v in df["period_text"]]
     df["region_iso"] = resolve_regions(df["region"].where(df["region"] != ""))
     bad = pd.Series(False, index=df.index)
@@ -264,5 +407,5 @@ def parse_salary_table(data: bytes) -> tuple[pd.DataFrame, list[Problem]]:
     out = df.loc[~bad, ["row", "title", "region", "region_iso", "amount", "basis", "period"]].reset_index(drop=True)
     out["amount"] = out["amount"].astype(float)
     out["region_iso"] = out["region_iso"].astype(str)
-    out.attrs.update(encoding=encoding, separator=sep)
+    out.attrs.update(attrs, basis_from=basis_from, **({"basis": fixed_basis} if fixed_basis else {}))
     return out, problems

@@ -1,5 +1,6 @@
 """Data: where the numbers come from, what was set aside, downloads of the selection, refresh from hh.ru."""
 
+import pandas as pd
 import streamlit as st
 
 from analytics import datainfo, export, fmt, labels, refresh
@@ -41,13 +42,26 @@ else:
     st.caption(t("data_download_rows", lang, n=fmt.number(min(total, qd.EXPORT_LIMIT), lang)))
     if total > qd.EXPORT_LIMIT:
         st.warning(t("data_download_cut", lang, total=fmt.number(total, lang), limit=fmt.number(qd.EXPORT_LIMIT, lang)))
-    left, right = st.columns(2)
-    left.download_button(t("data_download_csv", lang), key="data_csv", file_name="vilka_vacancies.csv",
-                         mime="text/csv", on_click="ignore",
-                         data=lambda: export.to_csv_bytes(qd.export_rows(wh, f, flagged)))
-    right.download_button(t("data_download_parquet", lang), key="data_parquet", file_name="vilka_vacancies.parquet",
-                          mime="application/vnd.apache.parquet", on_click="ignore",
-                          data=lambda: export.to_parquet_bytes(qd.export_rows(wh, f, flagged)))
+    def for_people() -> pd.DataFrame:
+        """The rows for Excel: headers in the UI language (the CSV and Parquet keep the schema's names)."""
+        rows = qd.export_rows(wh, f, flagged)
+        return rows.rename(columns={c: t(f"data_x_{c}", lang) for c in rows.columns})
+
+    # every file is built only when its button is pressed: up to EXPORT_LIMIT rows, not on every rerun
+    csv_col, excel_col, xlsx_col, parquet_col = st.columns(4)
+    csv_col.download_button(t("data_download_csv", lang), key="data_csv", file_name="vilka_vacancies.csv",
+                            mime="text/csv", on_click="ignore",
+                            data=lambda: export.to_csv_bytes(qd.export_rows(wh, f, flagged)))
+    excel_col.download_button(t("download_csv_excel", lang), key="data_csv_excel",
+                              file_name="vilka_vacancies_excel.csv", mime="text/csv", on_click="ignore",
+                              help=t("download_csv_excel_help", lang),
+                              data=lambda: export.to_csv_bytes(for_people(), excel_ru=True))
+    xlsx_col.download_button(t("download_xlsx", lang), key="data_xlsx", file_name="vilka_vacancies.xlsx",
+                             mime=export.XLSX_MIME, on_click="ignore", help=t("download_xlsx_help", lang),
+                             data=lambda: export.to_xlsx_bytes(for_people(), t("data_download_sheet", lang)))
+    parquet_col.download_button(t("data_download_parquet", lang), key="data_parquet",
+                                file_name="vilka_vacancies.parquet", mime="application/vnd.apache.parquet",
+                                on_click="ignore", data=lambda: export.to_parquet_bytes(qd.export_rows(wh, f, flagged)))
 
 st.subheader(t("data_refresh_header", lang))
 done = st.session_state.pop("data_refresh_message", None)

@@ -89,7 +89,7 @@ with st.expander(t("offer_schedule", lang)):
     st.dataframe(schedule, hide_index=True, width="stretch")
 
 st.subheader(t("offer_upload_header", lang))
-file = st.file_uploader(t("offer_upload", lang), type=["csv", "txt"], key="offer_upload",
+file = st.file_uploader(t("offer_upload", lang), type=["csv", "txt", "xlsx"], key="offer_upload",
                         help=t("offer_upload_help", lang), max_upload_size=upload.MAX_BYTES // (1024 * 1024))
 if file is not None:
     try:
@@ -99,8 +99,20 @@ if file is not None:
     except upload.BadUpload as err:
         st.error(err.message(lang))
         st.stop()
-    st.caption(t("offer_upload_read", lang, n=len(table), encoding=table.attrs["encoding"],
-                 sep=table.attrs["separator"].replace("\t", "TAB")))
+    if "sheet" in table.attrs:  # a workbook: its sheet's name is the file's text, shown escaped
+        st.caption(t("offer_upload_read_xlsx", lang, n=len(table), sheet=offer.plain(table.attrs["sheet"])))
+    else:
+        st.caption(t("offer_upload_read", lang, n=len(table), encoding=table.attrs["encoding"],
+                     sep=table.attrs["separator"].replace("\t", "TAB")))
+    if table.attrs["basis_from"] == "default":  # nothing in the file says net or gross: ask, never assume silently
+        if st.session_state.get("offer_upload_basis_file") != file.file_id:  # a new file starts as net again
+            st.session_state.update(offer_upload_basis="net", offer_upload_basis_file=file.file_id)
+        st.info(t("offer_upload_basis_note", lang))
+        file_basis = st.radio(t("offer_upload_basis", lang), offer.BASES, key="offer_upload_basis", horizontal=True,
+                              format_func=lambda v: t(f"basis_{v}", lang))
+        table = upload.with_basis(table, file_basis)
+    elif table.attrs["basis_from"] == "header":
+        st.caption(t("offer_upload_basis_header", lang, basis=t(f"basis_{table.attrs['basis']}", lang)))
     if problems:
         shown = [offer.plain(p.message(lang), 300) for p in problems[:20]]
         more = [t("offer_upload_more", lang, n=len(problems) - 20)] if len(problems) > 20 else []
@@ -108,5 +120,16 @@ if file is not None:
     if len(table):
         bench = queries_offer.benchmark(ctx.wh, table, ctx.filters.aged_to)
         st.dataframe(offer.benchmark_display(bench, lang), hide_index=True, width="stretch")
-        st.download_button(t("offer_download", lang), export.to_csv_bytes(offer.benchmark_display(bench, lang, True)),
-                           file_name="offer_benchmark.csv", mime="text/csv", key="offer_download")
+        result_table = offer.benchmark_display(bench, lang, True)  # headers already in the UI language
+        csv_col, excel_col, xlsx_col = st.columns(3)
+        csv_col.download_button(t("offer_download", lang), export.to_csv_bytes(result_table),
+                                file_name="offer_benchmark.csv", mime="text/csv", key="offer_download")
+        # built when pressed: a 10 000-row workbook takes seconds, and the page reruns on every input
+        excel_col.download_button(t("download_csv_excel", lang), key="offer_download_csv_excel",
+                                  data=lambda: export.to_csv_bytes(result_table, excel_ru=True),
+                                  file_name="offer_benchmark_excel.csv", mime="text/csv", on_click="ignore",
+                                  help=t("download_csv_excel_help", lang))
+        xlsx_col.download_button(t("download_xlsx", lang), key="offer_download_xlsx",
+                                 data=lambda: export.to_xlsx_bytes(result_table, t("offer_download_sheet", lang)),
+                                 file_name="offer_benchmark.xlsx", mime=export.XLSX_MIME, on_click="ignore",
+                                 help=t("download_xlsx_help", lang))

@@ -70,9 +70,26 @@ with st.expander(t("table", lang)):
                                 **money})
     csv = cells[[by, *cols[1:9], "published_from", "published_to", "window", "n_undated",
                  *(["index_factor"] if "index_factor" in cells else []), "widening"]]
-    st.download_button(t("download_csv", lang), export.to_csv_bytes(csv.assign(basis=f.basis, unit="RUB/month",
-                                                                               aged_to=f.aged_to)),
-                       file_name=f"vilka_pay_ranges_{by}_{f.basis}.csv", mime="text/csv", key="pr_csv")
+    # the CSV keeps machine names; the two files for Excel are the table as shown, headers in the UI language
+    headers = {"label": t("pr_col_group", lang), **{c: c.upper() for c in ("p10", "p25", "p50", "p75", "p90")},
+               **{c: t(f"pr_col_{c}", lang) for c in ("p50_ci_low", "p50_ci_high", "dates")},
+               "window_text": t("pr_col_window", lang), "index_factor": t("pr_col_factor", lang),
+               "widening_text": t("pr_col_widening", lang)}
+    people = table.rename(columns=headers).assign(**{
+        t("basis", lang): t(f"basis_{f.basis}", lang), t("col_unit", lang): t("unit_rub_month", lang),
+        t("col_prices", lang): dating.aged(f.aged_to, lang)})
+    csv_col, excel_col, xlsx_col = st.columns(3)
+    csv_col.download_button(t("download_csv", lang), export.to_csv_bytes(csv.assign(basis=f.basis, unit="RUB/month",
+                                                                                   aged_to=f.aged_to)),
+                            file_name=f"vilka_pay_ranges_{by}_{f.basis}.csv", mime="text/csv", key="pr_csv")
+    excel_col.download_button(t("download_csv_excel", lang), key="pr_csv_excel",
+                              data=lambda: export.to_csv_bytes(people, excel_ru=True),
+                              file_name=f"vilka_pay_ranges_{by}_{f.basis}_excel.csv", mime="text/csv",
+                              on_click="ignore", help=t("download_csv_excel_help", lang))
+    xlsx_col.download_button(t("download_xlsx", lang), key="pr_xlsx",
+                             data=lambda: export.to_xlsx_bytes(people, t("page_pay_ranges", lang)),
+                             file_name=f"vilka_pay_ranges_{by}_{f.basis}.xlsx", mime=export.XLSX_MIME,
+                             on_click="ignore", help=t("download_xlsx_help", lang))
 with st.expander(t("pr_method_title", lang)):
     st.write(t("pr_method", lang))
 st.caption(t("hidden_note", lang) + " " + t("sources_caption", lang))

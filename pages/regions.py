@@ -59,9 +59,21 @@ money_cols = ("p25", "p50", "p75", "official_wage")
 st.dataframe(shown.rename(columns=cols), hide_index=True, width="stretch", column_config={
     cols[c]: st.column_config.NumberColumn(format="localized" if c in money_cols + ("n",) else "%.2f")
     for c in cols if c not in ("name", "federal_district", "dates")})
-st.download_button(t("download_csv", lang),
-                   export.to_csv_bytes(table[["region", *cols]].assign(basis=f.basis, unit="RUB/month")),
-                   file_name=f"vilka_regions_{f.basis}.csv", mime="text/csv", key="reg_csv")
+# the CSV keeps machine names; the two files for Excel are the table as shown, headers in the UI language
+people = shown.rename(columns=cols).assign(**{t("col_region_code", lang): table["region"], t("basis", lang): basis_text,
+                                              t("col_unit", lang): t("unit_rub_month", lang)})
+csv_col, excel_col, xlsx_col = st.columns(3)
+csv_col.download_button(t("download_csv", lang),
+                        export.to_csv_bytes(table[["region", *cols]].assign(basis=f.basis, unit="RUB/month")),
+                        file_name=f"vilka_regions_{f.basis}.csv", mime="text/csv", key="reg_csv")
+excel_col.download_button(t("download_csv_excel", lang), key="reg_csv_excel",
+                          data=lambda: export.to_csv_bytes(people, excel_ru=True),
+                          file_name=f"vilka_regions_{f.basis}_excel.csv", mime="text/csv", on_click="ignore",
+                          help=t("download_csv_excel_help", lang))
+xlsx_col.download_button(t("download_xlsx", lang), key="reg_xlsx",
+                         data=lambda: export.to_xlsx_bytes(people, t("page_regions", lang)),
+                         file_name=f"vilka_regions_{f.basis}.xlsx", mime=export.XLSX_MIME, on_click="ignore",
+                         help=t("download_xlsx_help", lang))
 
 st.subheader(t("reg_districts", lang))
 fd = queries.region_cells(ctx.wh, f, "federal_district")

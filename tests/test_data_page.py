@@ -109,6 +109,40 @@ def test_every_flag_has_a_russian_and_an_english_label():
 # --------------------------------------------------------------------------- refresh
 
 
+def test_every_exported_column_has_a_russian_and_an_english_header():
+    from analytics.i18n import t
+    from pipelines.schema import COLUMNS
+
+    for lang in ("ru", "en"):
+        headers = [t(f"data_x_{c}", lang) for c in COLUMNS]
+        assert len(set(headers)) == len(COLUMNS) and all(headers)
+
+
+def test_the_selection_as_excel_files_has_russian_headers_and_typed_cells(wh):
+    """What the Data page's "CSV для Excel" and .xlsx buttons build, on real rows."""
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    from analytics import export
+    from analytics.i18n import t
+
+    rows = qd.export_rows(wh, Filters(professions=("devops_engineer",)), include_flagged=True, limit=300)
+    people = rows.rename(columns={c: t(f"data_x_{c}", "ru") for c in rows.columns})
+    ws = load_workbook(io.BytesIO(export.to_xlsx_bytes(people, "Вакансии"))).worksheets[0]
+    values = list(ws.iter_rows(values_only=True))
+    assert ws.title == "Вакансии" and values[0][:3] == ("Источник", "ID в источнике", "Название вакансии")
+    assert len(values) == 301
+    pay = values[0].index("От, на руки, ₽/мес.")
+    assert {type(r[pay]) for r in values[1:]} <= {float, int, type(None)} and any(r[pay] for r in values[1:])
+    when = values[0].index("Опубликована (UTC)")
+    assert all(isinstance(r[when], dt.datetime) for r in values[1:] if r[when] is not None)
+    assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    text = export.to_csv_bytes(people, excel_ru=True).decode("utf-8-sig")
+    assert text.startswith('"Источник";"ID в источнике";') and len(pd.read_csv(io.StringIO(text), sep=";")) == 300
+
+
 def test_plan_from_filters():
     assert refresh.plan(Filters()) is None
     p = refresh.plan(Filters(title=" 1C ", regions=("RU-KAM", "RU-MOW")))
@@ -205,7 +239,7 @@ def test_page_defaults(app, snapshot_warehouse):
     total = warehouse.status(con)["total_rows"]
     con.close()
     assert f"{total:,}".replace(",", "\xa0") in at.caption[0].value  # the whole warehouse, Russian digits
-    assert [b.key for b in at.get("download_button")] == ["data_csv", "data_parquet"]
+    assert [b.key for b in at.get("download_button")] == ["data_csv", "data_csv_excel", "data_xlsx", "data_parquet"]
     assert at.button(key="data_refresh").disabled  # nothing chosen to search for
     assert "профессию" in _text(at)
 

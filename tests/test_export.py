@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -156,3 +157,76 @@ def test_numbers_stay_numbers_negative_ones_too():
 def test_default_csv_keeps_the_comma_and_the_bom_every_field_quoted():
     data = export.to_csv_bytes(pd.DataFrame({"a": ["x"], "b": [1.5]}))
     assert data == '\ufeff"a","b"\n"x","1.5"\n'.encode()
+
+
+# ------------------------------------------------------------------------------------------ Excel
+
+
+def _read_xlsx(data: bytes):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))  # not data_only: a formula would show as its "=…" source
+    assert len(wb.worksheets) == 1
+    return wb.worksheets[0]
+
+
+def test_xlsx_keeps_hostile_text_as_text_and_numbers_as_numbers():
+    frame = _hostile_frame().assign(when=pd.to_datetime(["2023-09-04 17:13:13+00:00"] * len(HOSTILE)),
+                                    ok=[True, False] * (len(HOSTILE) // 2))
+    ws = _read_xlsx(export.to_xlsx_bytes(frame, sheet="Вакансии"))
+    assert ws.title == "Вакансии"
+    rows = list(ws.iter_rows())
+    assert [c.value for c in rows[0]] == [*frame.columns]  # the header as given, "=header;=x" too
+    assert all(c.data_type == "s" for c in rows[0]) and rows[0][0].font.b
+    for row, title in zip(rows[1:], HOSTILE, strict=True):
+        # as typed: no apostrophe, no formula (XML reads a carriage return as a line feed)
+        assert (row[0].value, row[0].data_type) == (title.replace("\r", "\n"), "s")
+    assert not [c for row in rows for c in row if c.data_type == "f"]
+    assert rows[1][2].value == f"{HOSTILE[0]}; =SUM(1)" and rows[1][2].data_type == "s"  # a list is one text cell, as in the CSV
+    pay = [r[3] for r in rows[1:]]
+    assert [c.value for c in pay] == frame["pay"].tolist() and {c.data_type for c in pay} == {"n"}
+    assert [r[4].value for r in rows[1:]] == frame["n"].tolist()  # negative integers stay numbers
+    assert rows[1][6].value == dt.datetime(2023, 9, 4, 17, 13, 13)  # UTC: Excel has no time zones
+    assert rows[1][6].is_date and (rows[1][7].value, rows[2][7].value) == (True, False)
+
+
+def test_xlsx_a_formula_looking_title_is_a_string():
+    ws = _read_xlsx(export.to_xlsx_bytes(pd.DataFrame({"Должность": ["=cmd|' /C calc'!A0", "#N/A", "=1+1"]})))
+    cells = [c for (c,) in ws.iter_rows(min_row=2)]
+    assert [(c.value, c.data_type) for c in cells] == [
+        ("=cmd|' /C calc'!A0", "s"), ("#N/A", "s"), ("=1+1", "s")]  # not a formula, not an error cell
+
+
+def test_xlsx_missing_values_are_empty_cells_and_control_characters_do_not_break_the_file():
+    frame = pd.DataFrame({"a": [np.nan, np.inf, 1.5], "b": [None, pd.NA, "x\x00\x07y"],
+                          "c": pd.to_datetime([None, "2024-01-31", None]),
+                          "d": pd.array([1, None, 3], dtype="Int64"), "e": ["z" * 40_000, "", "ok"]})
+    ws = _read_xlsx(export.to_xlsx_bytes(frame))
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert rows[0][:4] == [None, None, None, 1] and rows[1][0] is None  # NaN/inf/NA/NaT: empty, not "nan"
+    assert rows[2][1] == "x\ufffd\ufffdy" and rows[1][2] == dt.datetime(2024, 1, 31)
+    assert len(rows[0][4]) == export.XLSX_MAX_TEXT and rows[0][4].endswith("…")
+
+
+def test_xlsx_of_nothing_and_sheet_names():
+    ws = _read_xlsx(export.to_xlsx_bytes(pd.DataFrame({"a": pd.Series([], dtype=float)}), sheet=""))
+    assert ws.title == "data" and [[c.value for c in r] for r in ws.iter_rows()] == [["a"]]
+    assert export.sheet_title("Зарплаты: Москва/СПб [2025]?") == "Зарплаты  Москва СПб  2025"
+    assert len(export.sheet_title("x" * 50)) == 31
+
+
+def test_xlsx_leaves_the_input_alone():
+    frame = _frame()
+    before = frame.drop(columns="skills").copy(deep=True)
+    export.to_xlsx_bytes(frame)
+    pd.testing.assert_frame_equal(frame.drop(columns="skills"), before)
+
+
+def test_excel_csv_is_semicolons_bom_and_decimal_comma():
+    """The "CSV для Excel": what Russian-locale Excel opens into columns and numbers by a double click."""
+    frame = pd.DataFrame({"Должность": ["=1+1", "Бухгалтер"], "Сумма": [95_000.5, -1.25],
+                          "n": [3, 4], "ok": pd.array([1.5, None], dtype="Float64")})
+    data = export.to_csv_bytes(frame, excel_ru=True)
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines() == [
+        '"Должность";"Сумма";"n";"ok"', "\"'=1+1\";\"95000,5\";\"3\";\"1,5\"", '"Бухгалтер";"-1,25";"4";""']

@@ -4,6 +4,7 @@ parameters), the basis switch, and a salary table uploaded through the page's fi
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from analytics.queries_offer import profession_rows
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/offer_check.py"
 UPLOADS = Path(__file__).parent / "fixtures" / "uploads"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture()
@@ -154,4 +156,55 @@ def test_a_salary_table_uploaded_through_the_page(open_page, snapshot_warehouse)
     at.file_uploader(key="offer_upload").set_value(("bad.csv", (UPLOADS / "missing_columns.csv").read_bytes(),
                                                    "text/csv")).run()
     _ok(at)
-    assert at.error[0].value.startswith("Нет столбцов: region (регион), basis (база).")
+    assert at.error[0].value.startswith("Нет столбцов: region (регион).")
+
+
+def _workbook(rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "ЗП_2025 <b>"
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_workbook_without_a_basis_column_is_net_with_a_note_and_a_switch(open_page):
+    at = open_page()
+    data = _workbook([["Должность", "Регион", "Зарплата"], ["Бухгалтер", "Москва", 90000],
+                      ["Python-разработчик", "Санкт-Петербург", 250000]])
+    at.file_uploader(key="offer_upload").set_value(("table.xlsx", data, XLSX)).run()
+    _ok(at)
+    assert "Прочитано строк: 2; файл Excel, лист «ЗП\\_2025 \\<b\\>»." in [c.value for c in at.caption]  # escaped
+    note = next(i.value for i in at.info if "нет столбца «база»" in i.value)
+    assert "**на руки**" in note
+    switch = at.radio(key="offer_upload_basis")
+    assert switch.value == "net" and list(switch.options) == ["на руки (net)", "до вычета НДФЛ (gross)"]
+    net = at.dataframe[-1].value
+    assert set(net["Зарплата"]) == {"на руки (net)"}
+    switch.set_value("gross").run()
+    _ok(at)
+    gross = at.dataframe[-1].value
+    assert set(gross["Зарплата"]) == {"до вычета НДФЛ (gross)"}  # compared with the market's gross pay
+    assert list(gross["В месяц"]) == list(net["В месяц"])  # the same amounts, read on the other basis
+    assert [b.key for b in at.get("download_button")] == [
+        "offer_download", "offer_download_csv_excel", "offer_download_xlsx"]
+    other = _workbook([["Должность", "Регион", "Зарплата"], ["Юрист", "Москва", 100000]])
+    at.file_uploader(key="offer_upload").set_value(("other.xlsx", other, XLSX)).run()
+    _ok(at)
+    assert at.radio(key="offer_upload_basis").value == "net"  # a new file starts as the note says
+    assert set(at.dataframe[-1].value["Зарплата"]) == {"на руки (net)"}
+
+
+def test_a_workbook_with_a_basis_column_has_no_switch_and_a_broken_one_a_message(open_page):
+    at = open_page()
+    at.file_uploader(key="offer_upload").set_value(("t.xlsx", _workbook([
+        ["title", "region", "amount", "basis"], ["Бухгалтер", "Москва", 90000, "gross"]]), XLSX)).run()
+    _ok(at)
+    assert not [r for r in at.radio if r.key == "offer_upload_basis"]
+    assert not [i for i in at.info if "нет столбца «база»" in i.value]
+    at.file_uploader(key="offer_upload").set_value(("t.xlsx", b"PK\x03\x04broken", XLSX)).run()
+    _ok(at)
+    assert at.error[0].value.startswith("Файл Excel повреждён или это не .xlsx")

@@ -90,6 +90,25 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "table": {"ru": "Таблица", "en": "Table"},
     "download_csv": {"ru": "Скачать CSV", "en": "Download CSV"},
+    # the two files for Excel, beside every CSV download: for people, so headers in the UI language
+    "download_csv_excel": {"ru": "Скачать CSV для Excel", "en": "Download CSV for Excel"},
+    "download_csv_excel_help": {
+        "ru": "Для Excel с русскими настройками: разделитель «;», десятичная запятая, UTF-8 с BOM — открывается "
+              "двойным щелчком сразу по столбцам. Заголовки — на языке интерфейса.",
+        "en": "For Excel with Russian regional settings: “;” separator, decimal comma, UTF-8 with BOM — opens "
+              "into columns with a double click. Headers in the interface language.",
+    },
+    "download_xlsx": {"ru": "Скачать Excel (.xlsx)", "en": "Download Excel (.xlsx)"},
+    "download_xlsx_help": {
+        "ru": "Книга Excel: числа — числами, текст — текстом (никакая ячейка не станет формулой). Заголовки — "
+              "на языке интерфейса.",
+        "en": "An Excel workbook: numbers as numbers, text as text (no cell becomes a formula). Headers in the "
+              "interface language.",
+    },
+    "col_unit": {"ru": "Единица", "en": "Unit"},
+    "unit_rub_month": {"ru": "₽ в месяц", "en": "₽ per month"},
+    "col_prices": {"ru": "Цены", "en": "Prices"},
+    "col_region_code": {"ru": "Код региона (ISO 3166-2)", "en": "Region code (ISO 3166-2)"},
     "n": {"ru": "n", "en": "n"},
     "ci50": {"ru": "95% ДИ медианы", "en": "95% CI of median"},
     "not_enough": {"ru": "мало вакансий (n = {n})", "en": "not enough vacancies (n = {n})"},

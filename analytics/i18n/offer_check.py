@@ -157,21 +157,40 @@ TEXT = {
               "deductions are not included.",
     },
     "offer_upload_header": {"ru": "Сравнить таблицу зарплат с рынком", "en": "Benchmark a salary table"},
-    "offer_upload": {"ru": "CSV-файл (до 20 МБ; кнопка «Upload» — выбрать файл)",
-                     "en": "CSV file (up to 20 MB)"},
+    "offer_upload": {"ru": "Файл CSV или Excel (.xlsx), до 20 МБ; кнопка «Upload» — выбрать файл",
+                     "en": "CSV or Excel (.xlsx) file, up to 20 MB"},
     "offer_upload_help": {
-        "ru": "Столбцы: должность, регион, сумма, база (на руки / до вычета); необязательно — период "
-              "(месяц / год). Разделитель «,» или «;», кодировка UTF-8 или Windows-1251. Файл не сохраняется.",
-        "en": "Columns: title, region, amount, basis (net / gross); optional period (month / year). "
-              "Separator “,” or “;”, UTF-8 or Windows-1251. The file is not stored.",
+        "ru": "Столбцы: должность, регион, сумма; необязательно — база (на руки / до вычета; без неё суммы "
+              "считаются на руки) и период (месяц / год). CSV: разделитель «,» или «;», кодировка UTF-8 или "
+              "Windows-1251. Excel: читается первый лист. Файл не сохраняется.",
+        "en": "Columns: title, region, amount; optional basis (net / gross; without it amounts are read as "
+              "net) and period (month / year). CSV: separator “,” or “;”, UTF-8 or Windows-1251. Excel: the "
+              "first sheet is read. The file is not stored.",
     },
     "offer_upload_read": {
         "ru": "Прочитано строк: {n}; кодировка {encoding}, разделитель «{sep}».",
         "en": "Rows read: {n}; encoding {encoding}, separator “{sep}”.",
     },
+    "offer_upload_read_xlsx": {
+        "ru": "Прочитано строк: {n}; файл Excel, лист «{sheet}».",
+        "en": "Rows read: {n}; Excel workbook, sheet “{sheet}”.",
+    },
+    "offer_upload_basis_note": {
+        "ru": "В файле нет столбца «база» (на руки / до вычета НДФЛ), поэтому суммы по умолчанию считаются "
+              "**на руки** (net). Если в файле суммы до вычета НДФЛ (gross), выберите это ниже — сравнение "
+              "с рынком пересчитается.",
+        "en": "The file has no basis column (net / gross), so its amounts are read as **on hand** (net) by "
+              "default. If they are before tax (gross), choose that below and the comparison is redone.",
+    },
+    "offer_upload_basis": {"ru": "Суммы в файле", "en": "Amounts in the file"},
+    "offer_upload_basis_header": {
+        "ru": "Столбца «база» нет; база взята из заголовка суммы: {basis}.",
+        "en": "No basis column; the basis comes from the amount's header: {basis}.",
+    },
     "offer_upload_skipped": {"ru": "Пропущено строк: {n}.", "en": "Rows skipped: {n}."},
     "offer_upload_more": {"ru": "… и ещё {n}.", "en": "… and {n} more."},
     "offer_download": {"ru": "Скачать результат (CSV)", "en": "Download the result (CSV)"},
+    "offer_download_sheet": {"ru": "Сравнение с рынком", "en": "Market benchmark"},
     "offer_b_row": {"ru": "Строка", "en": "Row"},
     "offer_b_title": {"ru": "Должность", "en": "Title"},
     "offer_b_region": {"ru": "Регион", "en": "Region"},
@@ -192,9 +211,36 @@ TEXT = {
     },
     "offer_err_csv": {"ru": "Строку {row} не удалось прочитать как CSV: проверьте кавычки и разделитель.",
                       "en": "Row {row} cannot be read as CSV: check the quotes and the separator."},
-    "offer_err_excel": {
-        "ru": "Это файл Excel (.xlsx), а не CSV. Сохраните его как «CSV UTF-8».",
-        "en": "This is an Excel workbook (.xlsx), not CSV. Save it as “CSV UTF-8”.",
+    "offer_err_xlsx_broken": {
+        "ru": "Файл Excel повреждён или это не .xlsx: открыть его не удалось. Откройте его в Excel и сохраните "
+              "заново как .xlsx или «CSV UTF-8».",
+        "en": "The Excel file is damaged or not an .xlsx: it cannot be opened. Open it in Excel and save it "
+              "again as .xlsx or “CSV UTF-8”.",
+    },
+    "offer_err_xlsx_encrypted": {
+        "ru": "Файл Excel защищён паролем, прочитать его нельзя. Снимите пароль (Файл → Сведения → Защита "
+              "книги → Зашифровать с использованием пароля → очистить поле) и загрузите файл снова.",
+        "en": "The Excel file is password-protected and cannot be read. Remove the password (File → Info → "
+              "Protect Workbook → Encrypt with Password → clear it) and upload the file again.",
+    },
+    "offer_err_xls": {
+        "ru": "Это файл старого формата Excel (.xls) или другой документ Office. Сохраните его как .xlsx "
+              "или «CSV UTF-8».",
+        "en": "This is an old-format Excel file (.xls) or another Office document. Save it as .xlsx or "
+              "“CSV UTF-8”.",
+    },
+    "offer_err_xlsx_empty": {
+        "ru": "Первый лист книги Excel пустой. Таблица зарплат должна быть на первом листе.",
+        "en": "The first sheet of the Excel workbook is empty. The salary table must be on the first sheet.",
+    },
+    "offer_err_xlsx_unpacked": {
+        "ru": "Файл Excel распаковывается больше чем в {limit} МБ — для таблицы зарплат это слишком много "
+              "(или файл повреждён).",
+        "en": "The Excel file unpacks to more than {limit} MB — too much for a salary table (or it is damaged).",
+    },
+    "offer_err_xlsx_too_many_rows": {
+        "ru": "На первом листе больше {limit} строк с данными; допустимо не больше {limit}.",
+        "en": "The first sheet has more than {limit} data rows; the limit is {limit}.",
     },
     "offer_err_encoding": {
         "ru": "Не удалось прочитать текст: файл не в UTF-8 и не в Windows-1251. Сохраните его как «CSV UTF-8».",
@@ -207,8 +253,10 @@ TEXT = {
         "en": "The file has {n} rows; the limit is {limit}.",
     },
     "offer_err_missing": {
-        "ru": "Нет столбцов: {columns}. Ожидаются заголовки: должность, регион, сумма (или зарплата), база.",
-        "en": "Missing columns: {columns}. Expected headers: title, region, amount (or salary), basis.",
+        "ru": "Нет столбцов: {columns}. Ожидаются заголовки: должность, регион, сумма (или зарплата); "
+              "по желанию — база и период.",
+        "en": "Missing columns: {columns}. Expected headers: title, region, amount (or salary); optional "
+              "basis and period.",
     },
     "offer_p_fields": {
         "ru": "строка {row}: {got} полей, а в заголовке {want} — проверьте разделитель и кавычки",
