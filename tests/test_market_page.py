@@ -110,7 +110,7 @@ def test_a_sales_selection_compares_b2b_and_a_small_region_still_renders(app):
     at.sidebar.multiselect(key="f_professions").set_value(["sales_manager"]).run()
     _ok(at)
     segment = _figure(at, "сегмент")
-    labels = {y for trace in segment["data"] for y in (trace.get("y") or [])}
+    labels = {y for trace in segment["data"] for y in (trace.get("y") or []) if y is not None}  # legend-only: [None]
     assert any(label.startswith("B2B  (n = ") for label in labels)
     assert any(label.startswith("не указано") for label in labels)
     at.sidebar.multiselect(key="f_regions").set_value(["RU-KAM"]).run()  # a handful of vacancies
