@@ -52,8 +52,14 @@ else:
         f"{r.label}: {r.dates}, {r.window_text}" for r in drawn.head(8).itertuples())))
 cells["widening_text"] = cells["trail"].map(lambda tr: dating.trail_note(tr, lang))
 widened = cells.loc[cells["widening_text"] != "", ["label", "widening_text"]]
-if len(widened):
+if 0 < len(widened) <= 3:
     st.caption(t("pr_widened", lang, notes="; ".join(f"{r.label}: {r.widening_text}" for r in widened.itertuples())))
+elif len(widened):  # one line per group would bury the chart under a wall of text on a phone
+    st.caption(t("pr_widened_many", lang, n=fmt.number(len(widened), lang),
+                 groups=", ".join(widened["label"].head(5)) + (" …" if len(widened) > 5 else "")))
+    with st.expander(t("pr_widened_details", lang)):
+        for r in widened.itertuples():
+            st.caption(f"{r.label}: {r.widening_text}")
 
 cols = ["label", "n", "p10", "p25", "p50", "p75", "p90", "p50_ci_low", "p50_ci_high", "dates", "window_text",
         *(["index_factor"] if "index_factor" in cells else []), "widening_text"]

@@ -68,3 +68,16 @@ def test_missing_warehouse_gives_a_message_not_a_crash(tmp_path, monkeypatch):
     at.run()
     _no_exception(at)
     assert at.error and "load-snapshot" in at.error[0].value
+
+
+def test_pay_ranges_by_region_folds_many_widened_groups_into_one_line_and_an_expander(app):
+    """By region (the default), dozens of small regions widen in time: the page says how many in one
+    caption and lists each group's widening in an expander, not in a wall of text above the table."""
+    at = app("pages/pay_ranges.py")
+    _no_exception(at)
+    captions = [c.value for c in at.main.caption]
+    summary = [c for c in captions if c.startswith("Расширено из-за малого числа вакансий (групп: ")]
+    assert len(summary) == 1 and len(summary[0]) < 400, summary
+    detail = [e for e in at.expander if e.label == "Как расширены группы"]
+    assert detail and len(detail[0].caption) > 5
+    assert all(": " in c.value for c in detail[0].caption)

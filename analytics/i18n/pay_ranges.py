@@ -18,6 +18,11 @@ TEXT = {
         "ru": "На графике — {k} групп с наибольшим числом вакансий из {total}; все — в таблице.",
         "en": "The chart shows the {k} groups with the most vacancies out of {total}; all are in the table.",
     },
+    "pr_widened_many": {
+        "ru": "Расширено из-за малого числа вакансий (групп: {n} — {groups}); как именно — ниже и в таблице.",
+        "en": "Widened for lack of vacancies (groups: {n} — {groups}); how, below and in the table.",
+    },
+    "pr_widened_details": {"ru": "Как расширены группы", "en": "How the groups were widened"},
     "pr_widened": {
         "ru": "Расширено из-за малого числа вакансий: {notes}.",
         "en": "Widened for lack of vacancies: {notes}.",

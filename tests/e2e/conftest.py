@@ -260,6 +260,11 @@ class AppPage:
         self.page.set_viewport_size({"width": self.viewport["width"],
                                      "height": min(max(height, self.viewport["height"]), 8000)})
         try:
+            # the resize makes plotly redraw every chart: shoot the redrawn page, not blank frames
+            self.page.wait_for_timeout(300)
+            self.page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')]
+                .every(p => p.querySelector('.main-svg'))""", timeout=RUN_TIMEOUT_MS)
+            self.page.locator(_IDLE).wait_for(state="attached", timeout=RUN_TIMEOUT_MS)
             first = self.screenshot_dirs[0] / f"{name}.png"
             self.page.screenshot(path=str(first), full_page=True, animations="disabled")
             for d in self.screenshot_dirs[1:]:
