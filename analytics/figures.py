@@ -42,6 +42,9 @@ def _hover(row: pd.Series, lang: str) -> str:
     return "<br>".join(parts)
 
 
+ROW_PX = 46  # one group of a bands chart: its name above, its bar below
+
+
 def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
@@ -65,10 +68,10 @@ def bands_figure(cells: pd.DataFrame, label_col: str, basis: str, lang: str = "r
     fig = go.Figure()
     fig.add_trace(go.Bar(
         y=shown["label"], x=(shown["p90"] - shown["p10"]), base=shown["p10"], orientation="h",
-        marker_color=WHISKER, width=0.12, name="P10–P90", hoverinfo="skip"))
+        marker_color=WHISKER, width=0.1, name="P10–P90", hoverinfo="skip"))
     fig.add_trace(go.Bar(
         y=shown["label"], x=(shown["p75"] - shown["p25"]), base=shown["p25"], orientation="h",
-        marker_color=BAND, width=0.5, name="P25–P75", hovertext=hover, hoverinfo="text"))
+        marker_color=BAND, width=0.36, name="P25–P75", hovertext=hover, hoverinfo="text"))
     fig.add_trace(go.Scatter(
         y=shown["label"], x=shown["p50"], mode="markers", name=t("median", lang),
         marker={"color": MEDIAN, "size": 11, "symbol": "line-ns-open", "line": {"width": 3}},
@@ -86,13 +89,21 @@ def bands_figure(cells: pd.DataFrame, label_col: str, basis: str, lang: str = "r
             text=[t("not_enough", lang, n=int(n)) for n in hidden["n"]], textposition="middle right",
             textfont={"color": MUTED}))
     n_total = int(cells["n"].sum())
+    # Each group's name is written above its bar, inside the plot, rather than as a y tick label:
+    # on a 390 px phone tick labels took two thirds of the width and cut long region names. The
+    # legend sits under the axis title for the same reason (above the plot it ran into the title).
+    for label in df["label"]:
+        fig.add_annotation(x=0, xref="paper", xanchor="left", y=label, yanchor="bottom", yshift=9,
+                           text=label, showarrow=False, font={"size": 11, "color": "#444"})
     fig.update_layout(
         title=title or t("bands_title", lang, basis=basis_text, n=fmt.number(n_total, lang)),
-        barmode="overlay", height=max(260, 34 * len(df) + 130), margin={"l": 10, "r": 10, "t": 80, "b": 40},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+        barmode="overlay", height=max(300, ROW_PX * len(df) + 190),
+        margin={"l": 10, "r": 10, "t": 80, "b": 110},
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
         separators=", " if lang == "ru" else ".,",
-        xaxis={"title": t("unit_axis", lang, basis=basis_text), "tickformat": ",.0f", "rangemode": "tozero"},
-        yaxis={"automargin": True},
+        xaxis={"title": t("unit_axis", lang, basis=basis_text), "tickformat": ",.0f", "rangemode": "tozero",
+               "automargin": True},
+        yaxis={"showticklabels": False, "range": [-0.6, len(df) - 0.1]},
     )
     return fig
 
@@ -109,11 +120,15 @@ def raw_bounds_figure(raw: pd.DataFrame, label_col: str, basis: str, lang: str =
             y=labels, x=df[col], orientation="h", name=name, marker_color=color,
             customdata=df[n_col], hovertemplate="%{y}: %{x:,.0f} ₽ (n = %{customdata})<extra>" + name + "</extra>"))
     n = int(raw[["n_lo", "n_hi"]].max(axis=1).sum())
+    for label in labels:  # above the bars, as in bands_figure
+        fig.add_annotation(x=0, xref="paper", xanchor="left", y=label, yanchor="bottom", yshift=11,
+                           text=label, showarrow=False, font={"size": 11, "color": "#444"})
     fig.update_layout(
-        title=t("pr_raw_title", lang, basis=basis_text, n=fmt.number(n, lang)), barmode="group",
-        height=max(320, 40 * len(df) + 140), margin={"l": 10, "r": 10, "t": 60, "b": 40},
-        legend={"orientation": "h", "y": -0.12}, separators=", " if lang == "ru" else ".,",
-        xaxis={"title": t("unit_axis", lang, basis=basis_text), "tickformat": ",.0f"},
-        yaxis={"automargin": True},
+        title=t("pr_raw_title", lang, basis=basis_text, n=fmt.number(n, lang)), barmode="group", bargap=0.45,
+        height=max(320, 54 * len(df) + 180), margin={"l": 10, "r": 10, "t": 60, "b": 110},
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
+        separators=", " if lang == "ru" else ".,",
+        xaxis={"title": t("unit_axis", lang, basis=basis_text), "tickformat": ",.0f", "automargin": True},
+        yaxis={"showticklabels": False, "range": [-0.6, len(df) - 0.1]},
     )
     return fig

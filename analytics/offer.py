@@ -548,8 +548,6 @@ def offer_figure(result: OfferResult, lang: str = "ru") -> go.Figure:
     fig.add_vline(x=result.amount, line={"color": "#d62728", "width": 2, "dash": "dash"},
                   annotation={"text": t("offer_fig_offer", lang, amount=fmt.money(result.amount, lang)),
                               "font": {"color": "#d62728"}}, annotation_position="top")
-    # the shared builder puts the legend where the x-axis title is; below it here
-    fig.update_layout(legend={"orientation": "h", "y": -0.3}, margin={"b": 90})
     return fig
 
 

@@ -152,10 +152,17 @@ def ratio_figure(table: pd.DataFrame, column: str, title: str, lang: str = "ru")
                                  (few, "#b9c9e6", t("reg_rank_few", lang, n=MIN_N_TAILS))):
         if mask.any():  # ranks from n < 10 are drawn pale and named in the legend: a rank, not a fact
             fig.add_trace(go.Bar(y=names[mask], x=df.loc[mask, column], orientation="h", marker_color=colour,
-                                 name=legend, hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+                                 width=0.45, name=legend, hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
     fig.update_yaxes(categoryorder="array", categoryarray=list(names))
     fig.add_vline(x=1, line_dash="dot", line_color="#555")
-    fig.update_layout(title=title, height=max(320, 26 * len(df) + 120), barmode="overlay",
-                      margin={"l": 10, "r": 10, "t": 60, "b": 40}, yaxis={"automargin": True},
-                      legend={"orientation": "h", "y": -0.08}, separators=", " if lang == "ru" else ".,")
+    # names above their bars, inside the plot (as in figures.bands_figure): tick labels took most of
+    # a phone's width and cut long names
+    for name in names:
+        fig.add_annotation(x=0, xref="paper", xanchor="left", y=name, yanchor="bottom", yshift=6,
+                           text=name, showarrow=False, font={"size": 11, "color": "#444"})
+    fig.update_layout(title=title, height=max(320, 40 * len(df) + 170), barmode="overlay",
+                      margin={"l": 10, "r": 10, "t": 60, "b": 90},
+                      yaxis={"showticklabels": False, "range": [-0.6, len(df) - 0.2]},
+                      legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
+                      separators=", " if lang == "ru" else ".,")
     return fig

@@ -6,6 +6,7 @@ from analytics import fmt, labels, market, queries
 from analytics import queries_market as qm
 from analytics.figures import bands_figure
 from analytics.i18n import t
+from ui import charts
 from ui.state import context
 
 ctx = context()
@@ -38,7 +39,7 @@ with demand:
                                 format_func=lambda v: t(f"market_freq_{v}", lang)) or "month"
     volume = market.complete_periods(qm.volume(wh, f, freq), freq)
     if not volume.empty:
-        st.plotly_chart(market.trend_figure(volume, freq, lang), width="stretch")
+        charts.show(market.trend_figure(volume, freq, lang))
     st.caption(t("market_trend_note", lang, undated=fmt.number(s["n_all"] - s["n_dated"], lang)))
     st.subheader(t("market_open_header", lang))
     life = qm.lifecycle_weeks(wh, f)
@@ -46,7 +47,7 @@ with demand:
     if weekly.empty:
         st.info(t("market_open_none", lang))
     else:
-        st.plotly_chart(market.open_figure(weekly, life["tracked"], lang), width="stretch")
+        charts.show(market.open_figure(weekly, life["tracked"], lang))
         st.caption(t("market_open_note", lang, tracked=fmt.number(life["tracked"], lang),
                      closed=fmt.number(life["closed"], lang), start=fmt.day(life["start"], lang)))
         st.subheader(t("market_close_header", lang))
@@ -57,7 +58,7 @@ with demand:
         if closing.empty:
             st.info(t("market_close_none", lang))
         else:
-            st.plotly_chart(market.close_figure(market.close_table(closing, by, lang), by, lang), width="stretch")
+            charts.show(market.close_figure(market.close_table(closing, by, lang), by, lang))
             st.caption(t("market_close_note", lang, open=fmt.number(int(closing["n_open"].sum()), lang),
                          min=market.MIN_N_ALL))
     left, right = st.columns(2)
@@ -71,7 +72,7 @@ with employers:
     if top.empty:
         st.info(t("market_no_employers", lang))
     else:
-        st.plotly_chart(market.employers_figure(top, f.basis, lang), width="stretch")
+        charts.show(market.employers_figure(top, f.basis, lang))
         st.caption(t("market_employers_note", lang))
     st.subheader(t("market_skills_header", lang))
     skills = qm.top_skills(wh, f)
@@ -79,7 +80,7 @@ with employers:
         st.info(t("market_no_skills", lang))
     else:
         title = t("market_skills_title", lang, n=fmt.number(s["n_details"], lang))
-        st.plotly_chart(market.share_figure(skills, "skill", title, lang), width="stretch")
+        charts.show(market.share_figure(skills, "skill", title, lang))
         st.markdown("**" + t("market_premium_header", lang, basis=basis) + "**")
         st.dataframe(market.premium_display(qm.skill_premium(wh, f), lang), hide_index=True, width="stretch")
         st.caption(t("market_premium_note", lang, n=market.MIN_N_PREMIUM))
@@ -93,8 +94,8 @@ with structure:
               help=t("market_bonus_help", lang, k=bonus["n_bonus"], n=bonus["n_all"], rule=rules.bonus.name(lang)))
     if not bonus["bands"].empty:
         cells = market.with_labels(bonus["bands"], "key", "bonus", lang)
-        st.plotly_chart(bands_figure(cells, "label", f.basis, lang, title=t(
-            "market_bonus_title", lang, basis=basis, n=fmt.number(int(cells["n"].sum()), lang))), width="stretch")
+        charts.show(bands_figure(cells, "label", f.basis, lang, title=t(
+            "market_bonus_title", lang, basis=basis, n=fmt.number(int(cells["n"].sum()), lang))))
     st.subheader(t("market_segment_header", lang))
     seg = qm.segments(wh, f)
     names = ", ".join(labels.profession(p, lang) for p in seg["professions"])
@@ -102,9 +103,9 @@ with structure:
         st.info(t("market_segment_none_here", lang, professions=names))
     else:
         cells = market.with_labels(seg["bands"], "key", "segment", lang)
-        st.plotly_chart(bands_figure(cells, "label", f.basis, lang, title=t(
+        charts.show(bands_figure(cells, "label", f.basis, lang, title=t(
             "market_segment_title", lang, professions=names, basis=basis,
-            n=fmt.number(int(cells["n"].sum()), lang))), width="stretch")
+            n=fmt.number(int(cells["n"].sum()), lang))))
 
 with compare:
     cells = queries.pay_bands(wh, f.with_(professions=()), ("profession",))
@@ -117,7 +118,6 @@ with compare:
         st.info(t("market_compare_empty" if available else "market_no_pay", lang))
     else:
         picked = market.with_labels(picked, "profession", "profession", lang)
-        st.plotly_chart(bands_figure(picked, "label", f.basis, lang, title=t(
-            "market_compare_title", lang, basis=basis, n=fmt.number(int(picked["n"].sum()), lang))),
-            width="stretch")
+        charts.show(bands_figure(picked, "label", f.basis, lang, title=t(
+            "market_compare_title", lang, basis=basis, n=fmt.number(int(picked["n"].sum()), lang))))
     st.caption(t("market_compare_note", lang) + " " + t("hidden_note", lang))

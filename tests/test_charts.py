@@ -42,3 +42,8 @@ def test_the_bands_legend_names_the_median_whiskers_when_they_are_drawn():
     assert "95% CI of the median (whiskers)" in en
     no_ci = cells.assign(p50_ci_low=None, p50_ci_high=None)
     assert len([tr for tr in figures.bands_figure(no_ci, "label", "net", "ru").data if tr.name]) == 3
+
+
+def test_wrap_never_separates_n_from_its_count():
+    text = charts.wrap("Медиана дней до закрытия по профессиям, дней (P25–P75 — отрезок; n = 60 закрытых вакансий)")
+    assert "n = 60" in text.replace("<br>", "\n") and all(len(line) <= 38 for line in text.split("<br>"))

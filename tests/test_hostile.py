@@ -37,8 +37,9 @@ def _bands_cells(label: str) -> pd.DataFrame:
 
 
 def _texts(fig) -> list[str]:
-    """Every string plotly would render as (pseudo-)HTML: categories, texts, hover texts, names, title."""
-    out = [str(fig.layout.title.text or "")]
+    """Every string plotly would render as (pseudo-)HTML: categories, texts, hover texts, names, title,
+    annotations."""
+    out = [str(fig.layout.title.text or "")] + [str(a.text or "") for a in fig.layout.annotations]
     for tr in fig.data:
         for attr in ("x", "y", "text", "hovertext", "name"):
             v = getattr(tr, attr, None)

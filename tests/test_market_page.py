@@ -36,7 +36,7 @@ def _titles(at: AppTest) -> list[str]:
     out = []
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
-        out.append(spec["layout"]["title"]["text"])
+        out.append(spec["layout"]["title"]["text"].replace("<br>", " "))  # wrapped for phones (ui.charts)
     return out
 
 
@@ -50,7 +50,9 @@ def _summary(path: Path) -> dict:
 def _figure(at: AppTest, title_part: str) -> dict:
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
-        if title_part in spec["layout"]["title"]["text"]:
+        title = spec["layout"]["title"]
+        title["text"] = title["text"].replace("<br>", " ")  # wrapped for phones (ui.charts)
+        if title_part in title["text"]:
             return spec
     raise AssertionError(f"no chart titled with {title_part!r}: {_titles(at)}")
 

@@ -19,6 +19,7 @@ def wrap(text: str, width: int = TITLE_CHARS) -> str:
     counts as nothing; a single longer word stays whole)."""
     out = []
     text = re.sub(r"<[^>]*>", lambda m: m.group(0).replace(" ", "\x00"), text)  # never break inside a tag
+    text = text.replace(" = ", "\x00=\x00")  # nor inside "n = 60"
     for line in text.split("<br>"):
         words, cur, size = line.split(" "), [], 0
         lines = []
@@ -40,7 +41,7 @@ def _strip_tags(word: str) -> str:
 
 
 def fit(fig: go.Figure) -> go.Figure:
-    """The figure with its title wrapped for narrow screens and room made for it."""
+    """The figure with its title (and x-axis title) wrapped for narrow screens and room made for it."""
     title = fig.layout.title.text
     if title:
         text = wrap(title)
@@ -48,6 +49,9 @@ def fit(fig: go.Figure) -> go.Figure:
         fig.update_layout(title={"text": text, "font": {"size": 14}})
         top = fig.layout.margin.t if fig.layout.margin.t is not None else 80
         fig.update_layout(margin={"t": max(top, 28 + 20 * lines)})
+    x_title = fig.layout.xaxis.title.text
+    if x_title and "<br>" not in x_title:  # an axis title is cut at the plot's edge just the same
+        fig.update_xaxes(title={"text": wrap(x_title, TITLE_CHARS + 6)}, automargin=True)
     return fig
 
 

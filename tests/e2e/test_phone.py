@@ -1,5 +1,5 @@
 """Every page usable on a 390 px phone: nothing wider than the screen, no chart title wider than its
-chart (cut mid-sentence), and charts drawn."""
+chart (cut mid-sentence), no category name cut at a chart's edge, and charts drawn."""
 
 from __future__ import annotations
 
@@ -26,7 +26,16 @@ _MEASURE = """() => {
     const w = title.getBBox().width, total = svg.getBoundingClientRect().width;
     if (w > total + 1) wide.push([i, Math.round(w), Math.round(total)]);
   });
-  return [overflow, wide];
+  // category names (y tick labels, names written above bars) cut at the chart's left or right edge
+  const cut = [];
+  document.querySelectorAll('.js-plotly-plot .main-svg:first-of-type').forEach(svg => {
+    const box = svg.getBoundingClientRect();
+    svg.querySelectorAll('.ytick text, .annotation-text').forEach(el => {
+      const r = el.getBoundingClientRect();
+      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1)) cut.push(el.textContent);
+    });
+  });
+  return [overflow, wide, cut];
 }"""
 
 
@@ -37,7 +46,8 @@ def test_page_fits_a_phone(browser, app_url, url_path, screenshot_dirs, stem):
         expect(app.page.locator(EXCEPTION)).to_have_count(0)
         if app.page.locator(CHART).count():
             expect(app.page.locator(f"{CHART}:has(.main-svg)")).to_have_count(app.page.locator(CHART).count())
-        overflow, wide = app.page.evaluate(_MEASURE)
+        overflow, wide, cut = app.page.evaluate(_MEASURE)
         app.screenshot(f"{stem}_phone")
         assert overflow <= 1, f"{stem}: the page is {overflow} px wider than a 390 px screen"
         assert not wide, f"{stem}: chart titles wider than their charts (index, title px, chart px): {wide}"
+        assert not cut, f"{stem}: chart labels cut at the chart's edge: {cut[:5]}"
