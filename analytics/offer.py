@@ -545,9 +545,11 @@ def offer_figure(result: OfferResult, lang: str = "ru") -> go.Figure:
                          columns=["label", "n", "p10", "p25", "p50", "p75", "p90", "p50_ci_low", "p50_ci_high"])
     title = t("offer_fig_title", lang, basis=t(f"basis_{basis}", lang), n=fmt.number(result.cell.n, lang))
     fig = bands_figure(frame, "label", basis, lang, title=title)
-    fig.add_vline(x=result.amount, line={"color": "#d62728", "width": 2, "dash": "dash"},
-                  annotation={"text": t("offer_fig_offer", lang, amount=fmt.money(result.amount, lang)),
-                              "font": {"color": "#d62728"}}, annotation_position="top")
+    line = {"color": "#d62728", "width": 2, "dash": "dash"}
+    fig.add_vline(x=result.amount, line=line)
+    # named in the legend, not by a text over the plot (on a phone that text ran into the title)
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=line, hoverinfo="skip",
+                             name=t("offer_fig_offer", lang, amount=fmt.money(result.amount, lang))))
     return fig
 
 

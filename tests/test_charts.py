@@ -26,6 +26,8 @@ def test_fit_makes_room_for_the_lines():
     fig = charts.fit(go.Figure(layout={"title": {"text": "слово " * 30}}))
     lines = fig.layout.title.text.count("<br>") + 1
     assert lines >= 4 and fig.layout.margin.t >= 28 + 20 * lines
+    sized = charts.fit(go.Figure(layout={"title": {"text": "слово " * 30}, "height": 300, "margin": {"t": 80}}))
+    assert sized.layout.height == 300 + sized.layout.margin.t - 80  # the plot keeps its own height
 
 
 def test_the_bands_legend_names_the_median_whiskers_when_they_are_drawn():

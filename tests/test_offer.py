@@ -283,7 +283,7 @@ def test_figure_marks_the_offer_and_names_basis_unit_and_n():
     assert fig.layout.title.text == ("Offer vs market, on hand (net), ₽/month: P10–P90, P25–P75, median "
                                      "(n = 12 in your cell)")
     assert [s.x0 for s in fig.layout.shapes] == [110_000.0]
-    assert any("offer 110,000\u00a0₽" in a.text for a in fig.layout.annotations)
+    assert any("offer 110,000\u00a0₽" in (tr.name or "") for tr in fig.data)  # in the legend
     labels = list(fig.data[1].y)
     assert any("Your cell" in lb for lb in labels) and any("Capital: Moscow" in lb for lb in labels)
 

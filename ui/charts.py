@@ -48,7 +48,10 @@ def fit(fig: go.Figure) -> go.Figure:
         lines = text.count("<br>") + 1
         fig.update_layout(title={"text": text, "font": {"size": 14}})
         top = fig.layout.margin.t if fig.layout.margin.t is not None else 80
-        fig.update_layout(margin={"t": max(top, 28 + 20 * lines)})
+        need = max(top, 28 + 20 * lines)
+        fig.update_layout(margin={"t": need})
+        if fig.layout.height:  # the title's new lines come on top of the plot, not out of it
+            fig.update_layout(height=fig.layout.height + need - top)
     x_title = fig.layout.xaxis.title.text
     if x_title and "<br>" not in x_title:  # an axis title is cut at the plot's edge just the same
         fig.update_xaxes(title={"text": wrap(x_title, TITLE_CHARS + 6)}, automargin=True)
