@@ -45,6 +45,15 @@ def _hover(row: pd.Series, lang: str) -> str:
 ROW_PX = 46  # one group of a bands chart: its name above, its bar below
 
 
+def names_above_bars(fig: go.Figure, names, yshift: int) -> None:
+    """Write each category's name above its horizontal bar, inside the plot, in place of y tick
+    labels: on a 390 px phone tick labels took two thirds of the width and cut long region names.
+    The caller hides the tick labels and leaves a category's worth of room above the top bar."""
+    for name in names:
+        fig.add_annotation(x=0, xref="paper", xanchor="left", y=name, yanchor="bottom", yshift=yshift,
+                           text=name, showarrow=False, font={"size": 11, "color": "#444"})
+
+
 def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
@@ -89,12 +98,8 @@ def bands_figure(cells: pd.DataFrame, label_col: str, basis: str, lang: str = "r
             text=[t("not_enough", lang, n=int(n)) for n in hidden["n"]], textposition="middle right",
             textfont={"color": MUTED}))
     n_total = int(cells["n"].sum())
-    # Each group's name is written above its bar, inside the plot, rather than as a y tick label:
-    # on a 390 px phone tick labels took two thirds of the width and cut long region names. The
-    # legend sits under the axis title for the same reason (above the plot it ran into the title).
-    for label in df["label"]:
-        fig.add_annotation(x=0, xref="paper", xanchor="left", y=label, yanchor="bottom", yshift=9,
-                           text=label, showarrow=False, font={"size": 11, "color": "#444"})
+    names_above_bars(fig, df["label"], yshift=9)
+    # the legend sits under the axis title: above the plot it ran into a wrapped title on a phone
     fig.update_layout(
         title=title or t("bands_title", lang, basis=basis_text, n=fmt.number(n_total, lang)),
         barmode="overlay", height=max(300, ROW_PX * len(df) + 190),
@@ -120,9 +125,7 @@ def raw_bounds_figure(raw: pd.DataFrame, label_col: str, basis: str, lang: str =
             y=labels, x=df[col], orientation="h", name=name, marker_color=color,
             customdata=df[n_col], hovertemplate="%{y}: %{x:,.0f} ₽ (n = %{customdata})<extra>" + name + "</extra>"))
     n = int(raw[["n_lo", "n_hi"]].max(axis=1).sum())
-    for label in labels:  # above the bars, as in bands_figure
-        fig.add_annotation(x=0, xref="paper", xanchor="left", y=label, yanchor="bottom", yshift=11,
-                           text=label, showarrow=False, font={"size": 11, "color": "#444"})
+    names_above_bars(fig, labels, yshift=11)
     fig.update_layout(
         title=t("pr_raw_title", lang, basis=basis_text, n=fmt.number(n, lang)), barmode="group", bargap=0.45,
         height=max(320, 54 * len(df) + 180), margin={"l": 10, "r": 10, "t": 60, "b": 110},

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import fmt, recency, tax
+from analytics.figures import names_above_bars
 from analytics.geo import regions_geojson
 from analytics.i18n import t
 from analytics.ranges import MIN_N_ALL, MIN_N_TAILS
@@ -155,11 +156,7 @@ def ratio_figure(table: pd.DataFrame, column: str, title: str, lang: str = "ru")
                                  width=0.45, name=legend, hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
     fig.update_yaxes(categoryorder="array", categoryarray=list(names))
     fig.add_vline(x=1, line_dash="dot", line_color="#555")
-    # names above their bars, inside the plot (as in figures.bands_figure): tick labels took most of
-    # a phone's width and cut long names
-    for name in names:
-        fig.add_annotation(x=0, xref="paper", xanchor="left", y=name, yanchor="bottom", yshift=6,
-                           text=name, showarrow=False, font={"size": 11, "color": "#444"})
+    names_above_bars(fig, names, yshift=6)
     fig.update_layout(title=title, height=max(320, 40 * len(df) + 170), barmode="overlay",
                       margin={"l": 10, "r": 10, "t": 60, "b": 90},
                       yaxis={"showticklabels": False, "range": [-0.6, len(df) - 0.2]},
