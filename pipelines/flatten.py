@@ -32,8 +32,8 @@ UNREAD_COLUMNS: tuple[str, ...] = ("salary_unread", "date_unread")
 _ITEM = (
     '{"id":"VARCHAR","name":"VARCHAR","employer":{"id":"VARCHAR","name":"VARCHAR"},'
     '"area":{"id":"VARCHAR","name":"VARCHAR"},'
-    '"salary":{"from":"JSON","to":"JSON","currency":"VARCHAR","gross":"BOOLEAN"},'
-    '"salary_range":{"from":"JSON","to":"JSON","currency":"VARCHAR","gross":"BOOLEAN",'
+    '"salary":{"from":"VARCHAR","to":"VARCHAR","currency":"VARCHAR","gross":"BOOLEAN"},'
+    '"salary_range":{"from":"VARCHAR","to":"VARCHAR","currency":"VARCHAR","gross":"BOOLEAN",'
     '"mode":{"id":"VARCHAR"}},'
     '"experience":{"id":"VARCHAR"},"employment":{"id":"VARCHAR"},"schedule":{"id":"VARCHAR"},'
     '"work_format":[{"id":"VARCHAR"}],"professional_roles":[{"id":"VARCHAR"}],'
@@ -43,20 +43,11 @@ _PAGE = '{"items":[' + _ITEM + '],"found":"BIGINT"}'
 
 
 def _bound(name: str) -> str:
-    """A pay bound as a number, read from its JSON as given: numbers and numeric text pass, while
-    text that is no number ("от 50 тысяч"), booleans and lists become NULL. Typed extraction
-    (``DOUBLE``) would turn words into a silent NULL and ``true`` into 1.0 before the normaliser
-    could flag them, so the bound is kept as JSON until here."""
-    j = f'coalesce(it.salary_range."{name}", it.salary."{name}")'
-    return (f"CASE WHEN json_type({j}) IN ('BOOLEAN', 'ARRAY', 'OBJECT') THEN NULL "
-            f"ELSE TRY_CAST({j} AS DOUBLE) END")
-
-
-def _bound_unread(name: str) -> str:
-    """True where a bound was written (not null, not blank text) but is not a number."""
-    j = f'coalesce(it.salary_range."{name}", it.salary."{name}")'
-    return (f"({j} IS NOT NULL AND ({_bound(name)}) IS NULL "
-            f"AND NOT (json_type({j}) = 'VARCHAR' AND trim({j} ->> '$') = ''))")
+    """A pay bound as a number, read from its JSON text: numbers and numeric text pass, while text
+    that is no number ("от 50 тысяч"), booleans and lists become NULL. Typed extraction (``DOUBLE``)
+    would turn words into a silent NULL and ``true`` into 1.0 before the normaliser could flag
+    them, so the bound is extracted as text (a number's own digits) and cast here."""
+    return f'TRY_CAST(coalesce(it.salary_range."{name}", it.salary."{name}") AS DOUBLE)'
 
 
 _DATE = ("coalesce(try_strptime(it.published_at, '%Y-%m-%dT%H:%M:%S%z'), "
@@ -86,8 +77,17 @@ _ITEM_FIELDS = f"""
   coalesce(list_transform(it.professional_roles, x -> x.id), []) AS professional_roles,
   coalesce(list_transform(it.key_skills, x -> x.name), []) AS skills,
   {_DATE} AS published_at,
-  {_bound_unread("from")} OR {_bound_unread("to")} AS salary_unread,
-  (trim(it.published_at) <> '' AND {_DATE} IS NULL) AS date_unread
+  coalesce(it.salary_range."from", it.salary."from") AS _from_text,
+  coalesce(it.salary_range."to", it.salary."to") AS _to_text,
+  it.published_at AS _date_text
+"""
+
+# The written-but-unreadable marks, from the extracted columns (each cast and date parse runs once).
+_UNREAD = """
+  * EXCLUDE (_from_text, _to_text, _date_text),
+  (trim(_from_text) <> '' AND salary_from IS NULL) OR (trim(_to_text) <> '' AND salary_to IS NULL)
+      AS salary_unread,
+  (trim(_date_text) <> '' AND published_at IS NULL) AS date_unread
 """
 
 
@@ -118,8 +118,9 @@ def search_pages_frame(paths: Sequence[Path | str]) -> pd.DataFrame:
     if bad:
         raise ValueError(f"not an hh search page (no items list): {bad[0][0]}")
     sql = f"""
-      WITH items AS (SELECT filename, unnest(p.items) AS it FROM pages)
-      SELECT {_ITEM_FIELDS}, filename AS raw_file FROM items
+      WITH items AS (SELECT filename, unnest(p.items) AS it FROM pages),
+           flat AS (SELECT {_ITEM_FIELDS}, filename AS raw_file FROM items)
+      SELECT {_UNREAD} FROM flat
     """
     return con.execute(sql).df()
 
@@ -135,8 +136,9 @@ def vacancy_details_frame(paths: Sequence[Path | str]) -> pd.DataFrame:
           WITH objs AS (
             SELECT filename, json_transform(json, '{_ITEM}') AS it
             FROM read_json_objects(?, format='auto', filename=true)
-          )
-          SELECT {_ITEM_FIELDS}, filename AS raw_file FROM objs
+          ),
+          flat AS (SELECT {_ITEM_FIELDS}, filename AS raw_file FROM objs)
+          SELECT {_UNREAD} FROM flat
         """
         return con.execute(sql, [files]).df()
     except duckdb.Error as exc:
