@@ -6,7 +6,7 @@ import streamlit as st
 from analytics import datainfo, export, fmt, labels, refresh
 from analytics import queries_data as qd
 from analytics.i18n import t
-from ui import tables
+from ui import downloads, tables
 from ui.state import context
 
 ctx = context()
@@ -52,13 +52,8 @@ else:
     csv_col.download_button(t("data_download_csv", lang), key="data_csv", file_name="vilka_vacancies.csv",
                             mime="text/csv", on_click="ignore",
                             data=lambda: export.to_csv_bytes(qd.export_rows(wh, f, flagged)))
-    excel_col.download_button(t("download_csv_excel", lang), key="data_csv_excel",
-                              file_name="vilka_vacancies_excel.csv", mime="text/csv", on_click="ignore",
-                              help=t("download_csv_excel_help", lang),
-                              data=lambda: export.to_csv_bytes(for_people(), excel_ru=True))
-    xlsx_col.download_button(t("download_xlsx", lang), key="data_xlsx", file_name="vilka_vacancies.xlsx",
-                             mime=export.XLSX_MIME, on_click="ignore", help=t("download_xlsx_help", lang),
-                             data=lambda: export.to_xlsx_bytes(for_people(), t("data_download_sheet", lang)))
+    downloads.excel_buttons(excel_col, xlsx_col, for_people, stem="vilka_vacancies", key="data",
+                            sheet=t("data_download_sheet", lang), lang=lang)
     parquet_col.download_button(t("data_download_parquet", lang), key="data_parquet",
                                 file_name="vilka_vacancies.parquet", mime="application/vnd.apache.parquet",
                                 on_click="ignore", data=lambda: export.to_parquet_bytes(qd.export_rows(wh, f, flagged)))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics import dating, export, labels, offer, places, queries, queries_offer, upload
 from analytics.i18n import level_name, t
-from ui import charts, urlstate
+from ui import charts, downloads, urlstate
 from ui.state import context
 
 ctx = context()
@@ -124,12 +124,5 @@ if file is not None:
         csv_col, excel_col, xlsx_col = st.columns(3)
         csv_col.download_button(t("offer_download", lang), export.to_csv_bytes(result_table),
                                 file_name="offer_benchmark.csv", mime="text/csv", key="offer_download")
-        # built when pressed: a 10 000-row workbook takes seconds, and the page reruns on every input
-        excel_col.download_button(t("download_csv_excel", lang), key="offer_download_csv_excel",
-                                  data=lambda: export.to_csv_bytes(result_table, excel_ru=True),
-                                  file_name="offer_benchmark_excel.csv", mime="text/csv", on_click="ignore",
-                                  help=t("download_csv_excel_help", lang))
-        xlsx_col.download_button(t("download_xlsx", lang), key="offer_download_xlsx",
-                                 data=lambda: export.to_xlsx_bytes(result_table, t("offer_download_sheet", lang)),
-                                 file_name="offer_benchmark.xlsx", mime=export.XLSX_MIME, on_click="ignore",
-                                 help=t("download_xlsx_help", lang))
+        downloads.excel_buttons(excel_col, xlsx_col, lambda: result_table, stem="offer_benchmark",
+                                key="offer_download", sheet=t("offer_download_sheet", lang), lang=lang)

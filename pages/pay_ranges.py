@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import bands, dating, export, fmt, labels, queries
 from analytics.figures import bands_figure, raw_bounds_figure
 from analytics.i18n import t
-from ui import charts, urlstate
+from ui import charts, downloads, urlstate
 from ui.state import context
 
 ctx = context()
@@ -88,14 +88,8 @@ with st.expander(t("table", lang)):
     csv_col.download_button(t("download_csv", lang), export.to_csv_bytes(csv.assign(basis=f.basis, unit="RUB/month",
                                                                                    aged_to=f.aged_to)),
                             file_name=f"vilka_pay_ranges_{by}_{f.basis}.csv", mime="text/csv", key="pr_csv")
-    excel_col.download_button(t("download_csv_excel", lang), key="pr_csv_excel",
-                              data=lambda: export.to_csv_bytes(people, excel_ru=True),
-                              file_name=f"vilka_pay_ranges_{by}_{f.basis}_excel.csv", mime="text/csv",
-                              on_click="ignore", help=t("download_csv_excel_help", lang))
-    xlsx_col.download_button(t("download_xlsx", lang), key="pr_xlsx",
-                             data=lambda: export.to_xlsx_bytes(people, t("page_pay_ranges", lang)),
-                             file_name=f"vilka_pay_ranges_{by}_{f.basis}.xlsx", mime=export.XLSX_MIME,
-                             on_click="ignore", help=t("download_xlsx_help", lang))
+    downloads.excel_buttons(excel_col, xlsx_col, lambda: people, stem=f"vilka_pay_ranges_{by}_{f.basis}",
+                            key="pr", sheet=t("page_pay_ranges", lang), lang=lang)
 with st.expander(t("pr_method_title", lang)):
     st.write(t("pr_method", lang))
 st.caption(t("hidden_note", lang) + " " + t("sources_caption", lang))

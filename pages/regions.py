@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import dating, export, fmt, labels, queries, regions
 from analytics.figures import bands_figure
 from analytics.i18n import t
-from ui import charts, urlstate
+from ui import charts, downloads, urlstate
 from ui.state import context
 
 ctx = context()
@@ -66,14 +66,8 @@ csv_col, excel_col, xlsx_col = st.columns(3)
 csv_col.download_button(t("download_csv", lang),
                         export.to_csv_bytes(table[["region", *cols]].assign(basis=f.basis, unit="RUB/month")),
                         file_name=f"vilka_regions_{f.basis}.csv", mime="text/csv", key="reg_csv")
-excel_col.download_button(t("download_csv_excel", lang), key="reg_csv_excel",
-                          data=lambda: export.to_csv_bytes(people, excel_ru=True),
-                          file_name=f"vilka_regions_{f.basis}_excel.csv", mime="text/csv", on_click="ignore",
-                          help=t("download_csv_excel_help", lang))
-xlsx_col.download_button(t("download_xlsx", lang), key="reg_xlsx",
-                         data=lambda: export.to_xlsx_bytes(people, t("page_regions", lang)),
-                         file_name=f"vilka_regions_{f.basis}.xlsx", mime=export.XLSX_MIME, on_click="ignore",
-                         help=t("download_xlsx_help", lang))
+downloads.excel_buttons(excel_col, xlsx_col, lambda: people, stem=f"vilka_regions_{f.basis}", key="reg",
+                        sheet=t("page_regions", lang), lang=lang)
 
 st.subheader(t("reg_districts", lang))
 fd = queries.region_cells(ctx.wh, f, "federal_district")
